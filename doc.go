@@ -1,0 +1,41 @@
+// Package tenancy encodes the lifecycle rules of a multi-account SaaS
+// workspace, so that a Go service stops hand-writing them in scattered if
+// statements, cron jobs and support runbooks.
+//
+// The library is a functional core. Every rule is a pure function of a state,
+// a command and the current time: it returns a new state and the effects the
+// service must carry out (send a warning, charge a card, block an account), or
+// an error that names the rule which refused the command. The library never
+// reads the wall clock, never performs I/O and never starts a goroutine inside
+// a rule; the service owns all of that.
+//
+// Every state also answers the question "when must I look again?" with a
+// single next deadline, so a service indexes one timestamp per account instead
+// of polling every account.
+//
+// # Packages
+//
+//   - [github.com/tenancykit/tenancy/plan]: the plan catalog, subscriptions,
+//     trials, billing periods, upgrades with proration, downgrades and
+//     cancellations at period end, grace after an unpaid period, refunds,
+//     add-ons, limits and the impact of a downgrade (rules PLAN-01 to PLAN-14).
+//   - [github.com/tenancykit/tenancy/clock]: the injectable clock that only
+//     the service's driver holds; rule code takes time as an argument.
+//
+// This package holds the small vocabulary the others share: account and user
+// identifiers, roles and actors, and the [RuleError] type with its sentinel
+// errors.
+//
+// # Errors
+//
+// A refused command returns an error for which errors.As finds a *[RuleError]
+// carrying the ID of the rule that refused it (for example "PLAN-02"), and
+// errors.Is matches one of the sentinels [ErrUnauthorized], [ErrInvalid],
+// [ErrNotFound], [ErrRefused] or [ErrTimeWentBack]. A refused command never
+// changes the state it was given.
+//
+// # Rules
+//
+// The rules the library encodes are listed, one line each, in docs/rules.md.
+// Each is cited by the code that enforces it and by at least one test.
+package tenancy

@@ -1,0 +1,275 @@
+package plan
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tenancykit/tenancy"
+)
+
+// Engine applies the PLAN rules of one catalog under one policy. It holds no
+// state of its own: every function takes a Subscription value and the
+// current time and returns a new value. An *Engine is immutable and safe for
+// concurrent use.
+type Engine struct {
+	catalog *Catalog
+	policy  Policy
+	free    *Plan
+}
+
+// NewEngine returns an engine for the catalog and policy, or an error if the
+// catalog is nil or the policy invalid.
+func NewEngine(c *Catalog, p Policy) (*Engine, error) {
+	if c == nil || len(c.plans) == 0 {
+		return nil, tenancy.Refuse("PLAN-01", ErrCatalog, "no catalog")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &Engine{catalog: c, policy: p, free: &c.plans[c.free]}, nil
+}
+
+// Catalog returns the engine's catalog.
+func (e *Engine) Catalog() *Catalog { return e.catalog }
+
+// Policy returns the engine's policy.
+func (e *Engine) Policy() Policy { return e.policy }
+
+// New returns a new account's subscription on the free plan, created at now
+// in location loc (nil means UTC). Every day the rules count is a calendar
+// day in loc.
+func (e *Engine) New(account tenancy.AccountID, loc *time.Location, now time.Time) Subscription {
+	if loc == nil {
+		loc = time.UTC
+	}
+	now = now.In(loc)
+	return Subscription{Account: account, Plan: e.free.ID, Status: StatusFree, FreeSince: now, Updated: now}
+}
+
+// Check validates s as Subscription.Validate does, and also against the
+// engine's catalog: its plans exist and fit its status.
+func (e *Engine) Check(s Subscription) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	p := e.catalog.lookup(s.Plan)
+	if p == nil {
+		return tenancy.Refuse("PLAN-01", ErrCorrupt, "plan %q is not in the catalog", s.Plan)
+	}
+	want := map[Status]func(Kind) bool{
+		StatusFree:   func(k Kind) bool { return k == KindFree },
+		StatusTrial:  func(k Kind) bool { return k == KindTrial || k.Paid() },
+		StatusActive: Kind.Paid,
+		StatusGrace:  Kind.Paid,
+	}[s.Status]
+	if !want(p.Kind) {
+		return tenancy.Refuse("PLAN-01", ErrCorrupt, "status %s on a %s plan", s.Status, p.Kind)
+	}
+	if s.Paying() {
+		if _, ok := p.Prices.For(s.Period); !ok {
+			return tenancy.Refuse("PLAN-01", ErrCorrupt, "plan %s is not sold %s", p.ID, s.Period)
+		}
+	}
+	if s.Pending.Kind == ChangeDowngrade {
+		t := e.catalog.lookup(s.Pending.Plan)
+		if t == nil || !t.Kind.Paid() {
+			return tenancy.Refuse("PLAN-01", ErrCorrupt, "pending downgrade to %q, not a paid plan of the catalog", s.Pending.Plan)
+		}
+	}
+	return nil
+}
+
+// Advance moves s to now: every deadline at or before now fires in order,
+// and each appends its events to dst, stamped with the deadline's own time.
+// It returns the new subscription and the extended slice. When nothing is due
+// it returns s and dst unchanged without allocating; with a dst of enough
+// capacity it never allocates.
+//
+// Advance is the only way time moves a subscription. A now earlier than
+// s.Updated is refused with tenancy.ErrTimeWentBack and s is returned as it
+// was.
+func (e *Engine) Advance(s Subscription, now time.Time, dst []Event) (Subscription, []Event, error) {
+	if now.Before(s.Updated) {
+		return s, dst, timeWentBack(s, now)
+	}
+	for {
+		d, ok := s.NextDeadline()
+		if !ok || d.After(now) {
+			return s, dst, nil
+		}
+		dst = e.fire(&s, d, dst)
+	}
+}
+
+func timeWentBack(s Subscription, now time.Time) error {
+	return tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the subscription's last change at %v", now, s.Updated)
+}
+
+// fire applies the deadline at time at, which is s's next deadline.
+func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
+	s.Updated = at
+	switch s.Status {
+	case StatusTrial:
+		dst = append(dst, e.event(s, EventTrialEnded, at))
+		return e.dropToFree(s, at, dst)
+	case StatusGrace:
+		dst = append(dst, e.event(s, EventGraceEnded, at))
+		return e.dropToFree(s, at, dst)
+	}
+	// StatusActive at period end.
+	if s.Pending.Kind == ChangeCancel {
+		dst = append(dst, e.event(s, EventRolledBack, at))
+		return e.dropToFree(s, at, dst)
+	}
+	from := s.Plan
+	if s.Pending.Kind == ChangeDowngrade {
+		s.Plan, s.Period = s.Pending.Plan, s.Pending.Period
+	}
+	s.Pending = Change{}
+	s.Start, s.End = at, PeriodEnd(at, s.Period.Months(), s.AnchorDay)
+	price := e.price(s.Plan, s.Period)
+	switch {
+	case s.Renewal.IsPositive():
+		s.Paid, s.Renewal = s.Renewal, decimal.Zero
+		dst = append(dst, e.event(s, EventRenewed, at, withUntil(s.End)))
+	case s.Credit.GreaterThanOrEqual(price):
+		s.Paid, s.Credit = price, s.Credit.Sub(price)
+		dst = append(dst, e.event(s, EventRenewed, at, withCredit(price), withUntil(s.End)))
+	default:
+		s.Status = StatusGrace
+		s.Paid, s.Due = decimal.Zero, price.Sub(s.Credit)
+		s.GraceEnd = at.AddDate(0, 0, e.policy.GraceDays)
+		dst = append(dst, e.event(s, EventGraceStarted, at, withAmount(s.Due), withUntil(s.GraceEnd)))
+	}
+	if from != s.Plan {
+		dst = append(dst, e.event(s, EventChangeApplied, at, withFrom(from)))
+		dst = e.limitsReduced(s, from, at, dst)
+	}
+	return dst
+}
+
+// dropToFree puts s on the free plan at time at: add-ons are deactivated and
+// credits forfeited (PLAN-07), reduced limits reported (PLAN-08), and the
+// inactivity count may start (LIFE-03).
+func (e *Engine) dropToFree(s *Subscription, at time.Time, dst []Event) []Event {
+	from := s.Plan
+	if !s.AddOns.IsZero() {
+		dst = append(dst, e.event(s, EventAddOnsDeactivated, at,
+			withAmount(s.AddOns.TelephonyCredits), withBytes(s.AddOns.ExtraStorageBytes)))
+	}
+	*s = Subscription{
+		Account:          s.Account,
+		Plan:             e.free.ID,
+		Status:           StatusFree,
+		Credit:           s.Credit,
+		TrialUsed:        s.TrialUsed,
+		NetworkTrialUsed: s.NetworkTrialUsed,
+		EverPaid:         s.EverPaid,
+		FreeSince:        at,
+		Updated:          at,
+	}
+	return e.limitsReduced(s, from, at, dst)
+}
+
+// limitsReduced appends EventLimitsReduced when s's plan allows less than
+// plan from in any way: seats, storage or features (PLAN-08).
+func (e *Engine) limitsReduced(s *Subscription, from PlanID, at time.Time, dst []Event) []Event {
+	a, b := e.catalog.lookup(from), e.catalog.lookup(s.Plan)
+	if a == nil || b == nil || !reduces(a, b) {
+		return dst
+	}
+	return append(dst, e.event(s, EventLimitsReduced, at, withFrom(from)))
+}
+
+// reduces reports whether moving from plan a to plan b loses a seat, a byte
+// of storage or a feature.
+func reduces(a, b *Plan) bool {
+	if less(b.Limits.Users, a.Limits.Users) || less(b.Limits.StorageBytes, a.Limits.StorageBytes) {
+		return true
+	}
+	for _, f := range a.Features {
+		if !b.Has(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// price returns the catalog price of plan id for period p, or zero.
+func (e *Engine) price(id PlanID, p Period) decimal.Decimal {
+	if pl := e.catalog.lookup(id); pl != nil {
+		d, _ := pl.Prices.For(p)
+		return d
+	}
+	return decimal.Zero
+}
+
+type eventOpt func(*Event)
+
+func withAmount(d decimal.Decimal) eventOpt { return func(ev *Event) { ev.Amount = d } }
+func withCredit(d decimal.Decimal) eventOpt { return func(ev *Event) { ev.Credit = d } }
+func withUntil(t time.Time) eventOpt        { return func(ev *Event) { ev.Until = t } }
+func withFrom(p PlanID) eventOpt            { return func(ev *Event) { ev.From = p } }
+func withBytes(n int64) eventOpt            { return func(ev *Event) { ev.Bytes = n } }
+func withNote(n string) eventOpt            { return func(ev *Event) { ev.Note = n } }
+func withRule(r tenancy.RuleID) eventOpt    { return func(ev *Event) { ev.Rule = r } }
+
+func (e *Engine) event(s *Subscription, k EventKind, at time.Time, opts ...eventOpt) Event {
+	ev := Event{Kind: k, Rule: k.Rule(), Account: s.Account, At: at, Plan: s.Plan}
+	for _, o := range opts {
+		o(&ev)
+	}
+	return ev
+}
+
+// Project returns every event that will happen to s after its last change if
+// nobody acts: no command, no payment. The timeline ends when s reaches a
+// state with no deadline (the free plan), which it always does: with nobody
+// paying, a paid period ends in grace and grace ends on free.
+func (e *Engine) Project(s Subscription) []Event {
+	var out []Event
+	for range maxProjectedDeadlines {
+		d, ok := s.NextDeadline()
+		if !ok {
+			break
+		}
+		out = e.fire(&s, d, out)
+	}
+	return out
+}
+
+// maxProjectedDeadlines bounds Project. A subscription reaches free within
+// three deadlines (period end, grace end) unless account credit pays
+// renewals, one period per deadline.
+const maxProjectedDeadlines = 1000
+
+// Apply runs cmd against s at time now. It first advances s to now exactly
+// as Advance does, so a command never acts on a state whose deadlines have
+// passed; the events of that advance come first in the result. It returns
+// the new subscription and every event, or an error naming the rule that
+// refused the command, in which case the returned subscription is s
+// unchanged and no event is returned.
+//
+// Apply commits nothing, so it is also the preview of a command: call it,
+// show the events, and keep the result only when the administrator
+// confirms.
+func (e *Engine) Apply(s Subscription, now time.Time, cmd Command) (Subscription, []Event, error) {
+	if cmd == nil {
+		return s, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
+	if err := authorize(cmd); err != nil {
+		return s, nil, err
+	}
+	t, evs, err := e.Advance(s, now, nil)
+	if err != nil {
+		return s, nil, err
+	}
+	now = now.In(s.Location())
+	evs, err = cmd.run(e, &t, now, evs)
+	if err != nil {
+		return s, nil, err
+	}
+	t.Updated = now
+	return t, evs, nil
+}

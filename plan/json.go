@@ -1,0 +1,112 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tenancykit/tenancy"
+)
+
+// SchemaVersion is the version of the JSON form of a Subscription. Decoding
+// refuses any other version.
+const SchemaVersion = 1
+
+type changeJSON struct {
+	Kind   ChangeKind `json:"kind,omitzero"`
+	Plan   PlanID     `json:"plan,omitzero"`
+	Period Period     `json:"period,omitzero"`
+	Since  time.Time  `json:"since,omitzero"`
+	Reason string     `json:"reason,omitzero"`
+}
+
+type subscriptionJSON struct {
+	V                 int               `json:"v"`
+	Zone              string            `json:"zone"`
+	Account           tenancy.AccountID `json:"account"`
+	Plan              PlanID            `json:"plan"`
+	Status            string            `json:"status"`
+	Period            Period            `json:"period,omitzero"`
+	AnchorDay         int               `json:"anchor_day,omitzero"`
+	Start             time.Time         `json:"start,omitzero"`
+	End               time.Time         `json:"end,omitzero"`
+	GraceEnd          time.Time         `json:"grace_end,omitzero"`
+	Paid              decimal.Decimal   `json:"paid,omitzero"`
+	Due               decimal.Decimal   `json:"due,omitzero"`
+	Renewal           decimal.Decimal   `json:"renewal,omitzero"`
+	Credit            decimal.Decimal   `json:"credit,omitzero"`
+	Pending           changeJSON        `json:"pending,omitzero"`
+	TelephonyCredits  decimal.Decimal   `json:"telephony_credits,omitzero"`
+	ExtraStorageBytes int64             `json:"extra_storage_bytes,omitzero"`
+	TrialUsed         bool              `json:"trial_used,omitzero"`
+	NetworkTrialUsed  bool              `json:"network_trial_used,omitzero"`
+	EverPaid          bool              `json:"ever_paid,omitzero"`
+	FreeSince         time.Time         `json:"free_since,omitzero"`
+	Updated           time.Time         `json:"updated"`
+}
+
+// MarshalJSON encodes s with its schema version and its time zone's name.
+// The zone must be one time.LoadLocation can load again (an IANA name, "UTC"
+// or "Local") for the result to decode.
+func (s Subscription) MarshalJSON() ([]byte, error) {
+	return json.Marshal(subscriptionJSON{
+		V: SchemaVersion, Zone: s.Location().String(), Account: s.Account, Plan: s.Plan,
+		Status: s.Status.String(), Period: s.Period, AnchorDay: s.AnchorDay,
+		Start: s.Start, End: s.End, GraceEnd: s.GraceEnd,
+		Paid: s.Paid, Due: s.Due, Renewal: s.Renewal, Credit: s.Credit,
+		Pending: changeJSON(s.Pending),
+		TelephonyCredits: s.AddOns.TelephonyCredits, ExtraStorageBytes: s.AddOns.ExtraStorageBytes,
+		TrialUsed: s.TrialUsed, NetworkTrialUsed: s.NetworkTrialUsed, EverPaid: s.EverPaid,
+		FreeSince: s.FreeSince, Updated: s.Updated,
+	})
+}
+
+// UnmarshalJSON decodes a subscription and refuses one of another schema
+// version, with unknown fields, in a zone that cannot be loaded, or that
+// breaks an invariant of Validate. On error the receiver is unchanged.
+func (s *Subscription) UnmarshalJSON(b []byte) error {
+	var j subscriptionJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return tenancy.Refuse("", ErrCorrupt, "%v", err)
+	}
+	if j.V != SchemaVersion {
+		return tenancy.Refuse("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
+	}
+	loc, err := time.LoadLocation(j.Zone)
+	if err != nil || j.Zone == "" {
+		return tenancy.Refuse("", ErrCorrupt, "time zone %q cannot be loaded", j.Zone)
+	}
+	status := Status(0)
+	for st := StatusFree; st <= StatusGrace; st++ {
+		if st.String() == j.Status {
+			status = st
+		}
+	}
+	in := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return time.Time{}
+		}
+		return t.In(loc)
+	}
+	out := Subscription{
+		Account: j.Account, Plan: j.Plan, Status: status, Period: j.Period, AnchorDay: j.AnchorDay,
+		Start: in(j.Start), End: in(j.End), GraceEnd: in(j.GraceEnd),
+		Paid: j.Paid, Due: j.Due, Renewal: j.Renewal, Credit: j.Credit,
+		Pending: Change{Kind: j.Pending.Kind, Plan: j.Pending.Plan, Period: j.Pending.Period, Since: in(j.Pending.Since), Reason: j.Pending.Reason},
+		AddOns:  AddOns{TelephonyCredits: j.TelephonyCredits, ExtraStorageBytes: j.ExtraStorageBytes},
+		TrialUsed: j.TrialUsed, NetworkTrialUsed: j.NetworkTrialUsed, EverPaid: j.EverPaid,
+		FreeSince: in(j.FreeSince), Updated: in(j.Updated),
+	}
+	if status == 0 {
+		return tenancy.Refuse("", ErrCorrupt, "unknown status %q", j.Status)
+	}
+	if err := out.Validate(); err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
