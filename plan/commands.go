@@ -384,34 +384,32 @@ func (c Cancel) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]E
 	case StatusFree:
 		return nil, tenancy.Refuse("PLAN-04", ErrStatus, "the account is on the free plan; there is nothing to cancel")
 	case StatusTrial:
-		dst = append(dst, e.event(s, EventTrialEnded, now, withNote(c.Reason)))
-		return e.dropToFree(s, now, dst), nil
+		return e.dropToFree(s, EventTrialEnded, now, dst, withNote(c.Reason)), nil
 	case StatusGrace:
-		dst = e.confirm(s, c.Reason, now, dst)
-		dst = append(dst, e.event(s, EventCancelledNow, now, withNote("unpaid period cancelled in grace")))
-		return e.dropToFree(s, now, dst), nil
+		dst = e.dropToFree(s, EventCancelledNow, now, dst, withNote("unpaid period cancelled in grace"))
+		return e.confirm(s, c.Reason, now, dst), nil
 	}
 	if s.Pending.Kind != NoChange {
 		return nil, tenancy.Refuse("PLAN-03", ErrPendingChange, "a %s is already pending; undo it first", s.Pending.Kind)
 	}
-	dst = e.confirm(s, c.Reason, now, dst)
 	if c.Now {
 		q := e.quote(*s, now)
-		dst = append(dst, e.event(s, EventCancelledNow, now, withAmount(q.Refund)))
+		dst = e.dropToFree(s, EventCancelledNow, now, dst, withAmount(q.Refund))
 		if q.Refund.IsPositive() {
 			dst = append(dst, e.event(s, EventRefunded, now, withAmount(q.Refund), withNote("unused part of the annual period")))
 		}
 		if q.Renewal.IsPositive() {
 			dst = append(dst, e.event(s, EventRefunded, now, withAmount(q.Renewal), withNote("renewal bought early")))
 		}
-		return e.dropToFree(s, now, dst), nil
+		return e.confirm(s, c.Reason, now, dst), nil
 	}
+	s.Pending = Change{Kind: ChangeCancel, Since: now, Reason: c.Reason}
+	dst = append(dst, e.event(s, EventCancellationScheduled, now, withUntil(s.End), withNote(c.Reason)))
 	if s.Renewal.IsPositive() {
 		dst = append(dst, e.event(s, EventRefunded, now, withAmount(s.Renewal), withNote("renewal bought early")))
 		s.Renewal = decimal.Zero
 	}
-	s.Pending = Change{Kind: ChangeCancel, Since: now, Reason: c.Reason}
-	return append(dst, e.event(s, EventCancellationScheduled, now, withUntil(s.End), withNote(c.Reason))), nil
+	return e.confirm(s, c.Reason, now, dst), nil
 }
 
 // confirm appends the owner's confirmation and the policy's retention offer

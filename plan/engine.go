@@ -111,16 +111,13 @@ func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
 	s.Updated = at
 	switch s.Status {
 	case StatusTrial:
-		dst = append(dst, e.event(s, EventTrialEnded, at))
-		return e.dropToFree(s, at, dst)
+		return e.dropToFree(s, EventTrialEnded, at, dst)
 	case StatusGrace:
-		dst = append(dst, e.event(s, EventGraceEnded, at))
-		return e.dropToFree(s, at, dst)
+		return e.dropToFree(s, EventGraceEnded, at, dst)
 	}
 	// StatusActive at period end.
 	if s.Pending.Kind == ChangeCancel {
-		dst = append(dst, e.event(s, EventRolledBack, at))
-		return e.dropToFree(s, at, dst)
+		return e.dropToFree(s, EventRolledBack, at, dst)
 	}
 	from := s.Plan
 	if s.Pending.Kind == ChangeDowngrade {
@@ -149,15 +146,12 @@ func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
 	return dst
 }
 
-// dropToFree puts s on the free plan at time at: add-ons are deactivated and
+// dropToFree puts s on the free plan at time at, for the reason cause (an
+// event kind, appended first with any options): add-ons are deactivated and
 // credits forfeited (PLAN-07), reduced limits reported (PLAN-08), and the
 // inactivity count may start (LIFE-03).
-func (e *Engine) dropToFree(s *Subscription, at time.Time, dst []Event) []Event {
-	from := s.Plan
-	if !s.AddOns.IsZero() {
-		dst = append(dst, e.event(s, EventAddOnsDeactivated, at,
-			withAmount(s.AddOns.TelephonyCredits), withBytes(s.AddOns.ExtraStorageBytes)))
-	}
+func (e *Engine) dropToFree(s *Subscription, cause EventKind, at time.Time, dst []Event, opts ...eventOpt) []Event {
+	from, addOns := s.Plan, s.AddOns
 	*s = Subscription{
 		Account:          s.Account,
 		Plan:             e.free.ID,
@@ -168,6 +162,11 @@ func (e *Engine) dropToFree(s *Subscription, at time.Time, dst []Event) []Event 
 		EverPaid:         s.EverPaid,
 		FreeSince:        at,
 		Updated:          at,
+	}
+	dst = append(dst, e.event(s, cause, at, append(opts, withFrom(from))...))
+	if !addOns.IsZero() {
+		dst = append(dst, e.event(s, EventAddOnsDeactivated, at,
+			withFrom(from), withAmount(addOns.TelephonyCredits), withBytes(addOns.ExtraStorageBytes)))
 	}
 	return e.limitsReduced(s, from, at, dst)
 }

@@ -73,7 +73,8 @@ func (a Access) String() string {
 	return fmt.Sprintf("Access(%d)", uint8(a))
 }
 
-// RetentionOffer is the PLAN-13 hook: given the subscription being cancelled
+// RetentionOffer is the PLAN-13 hook: given the subscription as the
+// cancellation leaves it
 // and the reason the administrator gave, it may return an offer to put before
 // them (a discount, a cheaper plan). It must be a pure function: no I/O, no
 // clock. The library only reports the offer; accepting it is a separate
