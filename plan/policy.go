@@ -74,11 +74,10 @@ func (a Access) String() string {
 }
 
 // RetentionOffer is the PLAN-13 hook: given the subscription as the
-// cancellation leaves it
-// and the reason the administrator gave, it may return an offer to put before
-// them (a discount, a cheaper plan). It must be a pure function: no I/O, no
-// clock. The library only reports the offer; accepting it is a separate
-// command.
+// cancellation leaves it and the reason the administrator gave, it may
+// return an offer to put before them (a discount, a cheaper plan). It must
+// be a pure function: no I/O, no clock. The library only reports the offer;
+// accepting it is a separate command (UndoChange, ChangePlan).
 type RetentionOffer func(s Subscription, reason string) (offer string, ok bool)
 
 // Policy holds every number of the PLAN rules that an integrator may change.
