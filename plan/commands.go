@@ -257,7 +257,7 @@ func (c StartTrial) run(e *Engine, s *Subscription, now time.Time, dst []Event) 
 	}
 	s.Plan, s.Status = tp.ID, StatusTrial
 	s.Start, s.End = now, now.AddDate(0, 0, days)
-	return append(dst, e.event(s, EventTrialStarted, now, withUntil(s.End), withRule(rule))), nil
+	return append(dst, e.event(s, EventTrialStarted, now, Event{Until: s.End, Rule: rule})), nil
 }
 
 // paidPlan returns the paid plan id sold for period p, or the refusal.
@@ -308,7 +308,7 @@ func (c Purchase) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([
 	from := s.Plan
 	charged, credit := s.charge(price)
 	s.startPeriod(pl, c.Period, price, now)
-	return append(dst, e.event(s, EventPurchased, now, withFrom(from), withAmount(charged), withCredit(credit), withUntil(s.End))), nil
+	return append(dst, e.event(s, EventPurchased, now, Event{From: from, Amount: charged, Credit: credit, Until: s.End})), nil
 }
 
 // rankOf orders (plan, period) pairs for deciding up from down.
@@ -350,7 +350,7 @@ func (c ChangePlan) run(e *Engine, s *Subscription, now time.Time, dst []Event) 
 	charged, credit := s.charge(price)
 	from := s.Plan
 	s.startPeriod(target, c.Period, price, now)
-	return append(dst, e.event(s, EventUpgraded, now, withFrom(from), withAmount(charged), withCredit(credit), withUntil(s.End))), nil
+	return append(dst, e.event(s, EventUpgraded, now, Event{From: from, Amount: charged, Credit: credit, Until: s.End})), nil
 }
 
 func downgrade(e *Engine, s *Subscription, cur, target *Plan, p Period, now time.Time, dst []Event) ([]Event, error) {
@@ -364,7 +364,7 @@ func downgrade(e *Engine, s *Subscription, cur, target *Plan, p Period, now time
 	}
 	s.Pending = Change{Kind: ChangeDowngrade, Plan: target.ID, Period: p, Since: now}
 	s.releaseRenewal()
-	return append(dst, e.event(s, EventChangeScheduled, now, withFrom(cur.ID), withUntil(s.End), withNote(fmt.Sprintf("to %s %s", target.ID, p)))), nil
+	return append(dst, e.event(s, EventChangeScheduled, now, Event{From: cur.ID, Until: s.End, Note: fmt.Sprintf("to %s %s", target.ID, p)})), nil
 }
 
 // releaseRenewal turns a renewal bought early into account credit, because
@@ -384,9 +384,9 @@ func (c Cancel) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]E
 	case StatusFree:
 		return nil, tenancy.Refuse("PLAN-04", ErrStatus, "the account is on the free plan; there is nothing to cancel")
 	case StatusTrial:
-		return e.dropToFree(s, EventTrialEnded, now, dst, withNote(c.Reason)), nil
+		return e.dropToFree(s, Event{Kind: EventTrialEnded, Note: c.Reason}, now, dst), nil
 	case StatusGrace:
-		dst = e.dropToFree(s, EventCancelledNow, now, dst, withNote("unpaid period cancelled in grace"))
+		dst = e.dropToFree(s, Event{Kind: EventCancelledNow, Note: "unpaid period cancelled in grace"}, now, dst)
 		return e.confirm(s, c.Reason, now, dst), nil
 	}
 	if s.Pending.Kind != NoChange {
@@ -394,19 +394,19 @@ func (c Cancel) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]E
 	}
 	if c.Now {
 		q := e.quote(*s, now)
-		dst = e.dropToFree(s, EventCancelledNow, now, dst, withAmount(q.Refund))
+		dst = e.dropToFree(s, Event{Kind: EventCancelledNow, Amount: q.Refund}, now, dst)
 		if q.Refund.IsPositive() {
-			dst = append(dst, e.event(s, EventRefunded, now, withAmount(q.Refund), withNote("unused part of the annual period")))
+			dst = append(dst, e.event(s, EventRefunded, now, Event{Amount: q.Refund, Note: "unused part of the annual period"}))
 		}
 		if q.Renewal.IsPositive() {
-			dst = append(dst, e.event(s, EventRefunded, now, withAmount(q.Renewal), withNote("renewal bought early")))
+			dst = append(dst, e.event(s, EventRefunded, now, Event{Amount: q.Renewal, Note: "renewal bought early"}))
 		}
 		return e.confirm(s, c.Reason, now, dst), nil
 	}
 	s.Pending = Change{Kind: ChangeCancel, Since: now, Reason: c.Reason}
-	dst = append(dst, e.event(s, EventCancellationScheduled, now, withUntil(s.End), withNote(c.Reason)))
+	dst = append(dst, e.event(s, EventCancellationScheduled, now, Event{Until: s.End, Note: c.Reason}))
 	if s.Renewal.IsPositive() {
-		dst = append(dst, e.event(s, EventRefunded, now, withAmount(s.Renewal), withNote("renewal bought early")))
+		dst = append(dst, e.event(s, EventRefunded, now, Event{Amount: s.Renewal, Note: "renewal bought early"}))
 		s.Renewal = decimal.Zero
 	}
 	return e.confirm(s, c.Reason, now, dst), nil
@@ -417,10 +417,10 @@ func (c Cancel) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]E
 func (e *Engine) confirm(s *Subscription, reason string, now time.Time, dst []Event) []Event {
 	if e.policy.Offer != nil {
 		if offer, ok := e.policy.Offer(*s, reason); ok {
-			dst = append(dst, e.event(s, EventRetentionOffered, now, withNote(offer)))
+			dst = append(dst, e.event(s, EventRetentionOffered, now, Event{Note: offer}))
 		}
 	}
-	return append(dst, e.event(s, EventCancellationConfirmed, now, withNote(reason)))
+	return append(dst, e.event(s, EventCancellationConfirmed, now, Event{Note: reason}))
 }
 
 func (c UndoChange) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error) {
@@ -430,7 +430,7 @@ func (c UndoChange) run(e *Engine, s *Subscription, now time.Time, dst []Event) 
 	was := s.Pending.Kind
 	s.Pending = Change{}
 	s.releaseRenewal()
-	return append(dst, e.event(s, EventChangeUndone, now, withNote("undid "+was.String()))), nil
+	return append(dst, e.event(s, EventChangeUndone, now, Event{Note: "undid " + was.String()})), nil
 }
 
 func (c SetAutoRenew) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error) {
@@ -464,7 +464,7 @@ func (c Renew) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Ev
 	charged, credit := s.charge(price)
 	s.Renewal = price
 	next := PeriodEnd(s.End, per.Months(), s.AnchorDay)
-	return append(dst, e.event(s, EventRenewalBought, now, withAmount(charged), withCredit(credit), withUntil(next))), nil
+	return append(dst, e.event(s, EventRenewalBought, now, Event{Amount: charged, Credit: credit, Until: next})), nil
 }
 
 func (c RecordPayment) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error) {
@@ -480,14 +480,14 @@ func (c RecordPayment) run(e *Engine, s *Subscription, now time.Time, dst []Even
 	s.Paid = s.Due.Add(s.Credit)
 	s.Credit, s.Due = decimal.Zero, decimal.Zero
 	s.Status, s.GraceEnd = StatusActive, time.Time{}
-	return append(dst, e.event(s, EventPaymentReceived, now, withAmount(c.Amount), withUntil(s.End))), nil
+	return append(dst, e.event(s, EventPaymentReceived, now, Event{Amount: c.Amount, Until: s.End})), nil
 }
 
 func (c RecordPaymentFailure) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error) {
 	if s.Status != StatusGrace {
 		return nil, tenancy.Refuse("PLAN-14", ErrStatus, "nothing is due; the account is %s", s.Status)
 	}
-	return append(dst, e.event(s, EventPaymentFailed, now, withAmount(s.Due), withUntil(s.GraceEnd), withNote(c.Reason))), nil
+	return append(dst, e.event(s, EventPaymentFailed, now, Event{Amount: s.Due, Until: s.GraceEnd, Note: c.Reason})), nil
 }
 
 // amount refuses a negative or zero amount, or one finer than the currency's
@@ -510,7 +510,7 @@ func (c BuyTelephonyCredits) run(e *Engine, s *Subscription, now time.Time, dst 
 		return nil, tenancy.Refuse("PLAN-07", ErrStatus, "add-ons go with an active paid plan; the account is %s", s.Status)
 	}
 	s.AddOns.TelephonyCredits = s.AddOns.TelephonyCredits.Add(c.Amount)
-	return append(dst, e.event(s, EventAddOnBought, now, withAmount(c.Amount), withNote("telephony credits"))), nil
+	return append(dst, e.event(s, EventAddOnBought, now, Event{Amount: c.Amount, Note: "telephony credits"})), nil
 }
 
 func (c UseTelephonyCredits) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error) {
@@ -521,7 +521,7 @@ func (c UseTelephonyCredits) run(e *Engine, s *Subscription, now time.Time, dst 
 		return nil, tenancy.Refuse("PLAN-07", tenancy.ErrRefused, "spending %s exceeds the %s of credits left", c.Amount, s.AddOns.TelephonyCredits)
 	}
 	s.AddOns.TelephonyCredits = s.AddOns.TelephonyCredits.Sub(c.Amount)
-	return append(dst, e.event(s, EventTelephonyUsed, now, withAmount(c.Amount))), nil
+	return append(dst, e.event(s, EventTelephonyUsed, now, Event{Amount: c.Amount})), nil
 }
 
 func (c BuyExtraStorage) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error) {
@@ -538,5 +538,5 @@ func (c BuyExtraStorage) run(e *Engine, s *Subscription, now time.Time, dst []Ev
 		return nil, tenancy.Refuse("PLAN-07", tenancy.ErrInvalid, "extra storage would overflow")
 	}
 	s.AddOns.ExtraStorageBytes += c.Bytes
-	return append(dst, e.event(s, EventAddOnBought, now, withAmount(c.Price), withBytes(c.Bytes), withNote("extra storage"))), nil
+	return append(dst, e.event(s, EventAddOnBought, now, Event{Amount: c.Price, Bytes: c.Bytes, Note: "extra storage"})), nil
 }

@@ -111,13 +111,13 @@ func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
 	s.Updated = at
 	switch s.Status {
 	case StatusTrial:
-		return e.dropToFree(s, EventTrialEnded, at, dst)
+		return e.dropToFree(s, Event{Kind: EventTrialEnded}, at, dst)
 	case StatusGrace:
-		return e.dropToFree(s, EventGraceEnded, at, dst)
+		return e.dropToFree(s, Event{Kind: EventGraceEnded}, at, dst)
 	}
 	// StatusActive at period end.
 	if s.Pending.Kind == ChangeCancel {
-		return e.dropToFree(s, EventRolledBack, at, dst)
+		return e.dropToFree(s, Event{Kind: EventRolledBack}, at, dst)
 	}
 	from := s.Plan
 	if s.Pending.Kind == ChangeDowngrade {
@@ -129,28 +129,31 @@ func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
 	switch {
 	case s.Renewal.IsPositive():
 		s.Paid, s.Renewal = s.Renewal, decimal.Zero
-		dst = append(dst, e.event(s, EventRenewed, at, withUntil(s.End)))
+		dst = append(dst, e.event(s, EventRenewed, at, Event{Until: s.End}))
 	case s.Credit.GreaterThanOrEqual(price):
 		s.Paid, s.Credit = price, s.Credit.Sub(price)
-		dst = append(dst, e.event(s, EventRenewed, at, withCredit(price), withUntil(s.End)))
+		dst = append(dst, e.event(s, EventRenewed, at, Event{Credit: price, Until: s.End}))
 	default:
 		s.Status = StatusGrace
-		s.Paid, s.Due = decimal.Zero, price.Sub(s.Credit)
+		s.Paid, s.Due = decimal.Zero, price
+		if !s.Credit.IsZero() {
+			s.Due = price.Sub(s.Credit)
+		}
 		s.GraceEnd = at.AddDate(0, 0, e.policy.GraceDays)
-		dst = append(dst, e.event(s, EventGraceStarted, at, withAmount(s.Due), withUntil(s.GraceEnd)))
+		dst = append(dst, e.event(s, EventGraceStarted, at, Event{Amount: s.Due, Until: s.GraceEnd}))
 	}
 	if from != s.Plan {
-		dst = append(dst, e.event(s, EventChangeApplied, at, withFrom(from)))
+		dst = append(dst, e.event(s, EventChangeApplied, at, Event{From: from}))
 		dst = e.limitsReduced(s, from, at, dst)
 	}
 	return dst
 }
 
 // dropToFree puts s on the free plan at time at, for the reason cause (an
-// event kind, appended first with any options): add-ons are deactivated and
-// credits forfeited (PLAN-07), reduced limits reported (PLAN-08), and the
-// inactivity count may start (LIFE-03).
-func (e *Engine) dropToFree(s *Subscription, cause EventKind, at time.Time, dst []Event, opts ...eventOpt) []Event {
+// event whose Kind and details the caller sets; it is appended first):
+// add-ons are deactivated and credits forfeited (PLAN-07), reduced limits
+// reported (PLAN-08), and the inactivity count may start (LIFE-03).
+func (e *Engine) dropToFree(s *Subscription, cause Event, at time.Time, dst []Event) []Event {
 	from, addOns := s.Plan, s.AddOns
 	*s = Subscription{
 		Account:          s.Account,
@@ -163,10 +166,11 @@ func (e *Engine) dropToFree(s *Subscription, cause EventKind, at time.Time, dst 
 		FreeSince:        at,
 		Updated:          at,
 	}
-	dst = append(dst, e.event(s, cause, at, append(opts, withFrom(from))...))
+	cause.From = from
+	dst = append(dst, e.event(s, cause.Kind, at, cause))
 	if !addOns.IsZero() {
 		dst = append(dst, e.event(s, EventAddOnsDeactivated, at,
-			withFrom(from), withAmount(addOns.TelephonyCredits), withBytes(addOns.ExtraStorageBytes)))
+			Event{From: from, Amount: addOns.TelephonyCredits, Bytes: addOns.ExtraStorageBytes}))
 	}
 	return e.limitsReduced(s, from, at, dst)
 }
@@ -178,7 +182,7 @@ func (e *Engine) limitsReduced(s *Subscription, from PlanID, at time.Time, dst [
 	if a == nil || b == nil || !reduces(a, b) {
 		return dst
 	}
-	return append(dst, e.event(s, EventLimitsReduced, at, withFrom(from)))
+	return append(dst, e.event(s, EventLimitsReduced, at, Event{From: from}))
 }
 
 // reduces reports whether moving from plan a to plan b loses a seat, a byte
@@ -204,22 +208,15 @@ func (e *Engine) price(id PlanID, p Period) decimal.Decimal {
 	return decimal.Zero
 }
 
-type eventOpt func(*Event)
-
-func withAmount(d decimal.Decimal) eventOpt { return func(ev *Event) { ev.Amount = d } }
-func withCredit(d decimal.Decimal) eventOpt { return func(ev *Event) { ev.Credit = d } }
-func withUntil(t time.Time) eventOpt        { return func(ev *Event) { ev.Until = t } }
-func withFrom(p PlanID) eventOpt            { return func(ev *Event) { ev.From = p } }
-func withBytes(n int64) eventOpt            { return func(ev *Event) { ev.Bytes = n } }
-func withNote(n string) eventOpt            { return func(ev *Event) { ev.Note = n } }
-func withRule(r tenancy.RuleID) eventOpt    { return func(ev *Event) { ev.Rule = r } }
-
-func (e *Engine) event(s *Subscription, k EventKind, at time.Time, opts ...eventOpt) Event {
-	ev := Event{Kind: k, Rule: k.Rule(), Account: s.Account, At: at, Plan: s.Plan}
-	for _, o := range opts {
-		o(&ev)
+// event completes d, which carries a kind's details (amounts, deadlines,
+// notes), into an event of kind k on s at time at. A d without a Rule gets
+// the kind's.
+func (e *Engine) event(s *Subscription, k EventKind, at time.Time, d Event) Event {
+	d.Kind, d.Account, d.At, d.Plan = k, s.Account, at, s.Plan
+	if d.Rule == "" {
+		d.Rule = k.Rule()
 	}
-	return ev
+	return d
 }
 
 // Project returns every event that will happen to s after its last change if

@@ -74,7 +74,7 @@ func (e *Engine) Restrictions(id PlanID, extraStorage int64, u Usage) (Restricti
 	}
 	if quota := pl.Limits.StorageBytes; quota != Unlimited && u.StorageBytes > quota+extraStorage {
 		r.StorageOverBytes = u.StorageBytes - quota - extraStorage
-		r.Actions = append(r.Actions, fmt.Sprintf("delete %d bytes of files (the quota is %d bytes)", r.StorageOverBytes, quota+extraStorage))
+		r.Actions = append(r.Actions, fmt.Sprintf("delete %d bytes (%s) of files; the quota is %s", r.StorageOverBytes, sizeString(r.StorageOverBytes), sizeString(quota+extraStorage)))
 	}
 	for _, f := range u.Features {
 		if !pl.Has(f) && !slices.Contains(r.FeaturesOff, f) {
@@ -185,4 +185,18 @@ func (e *Engine) Impact(s Subscription, to PlanID, u Usage) (Impact, error) {
 	im.Over = over
 	im.SupportLost = supportOf(cur.Kind) == SupportSpecialists && supportOf(tgt.Kind) != SupportSpecialists
 	return im, nil
+}
+
+// sizeString writes a byte count in decimal units for people: "2.5 GB".
+func sizeString(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 4; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTP"[exp])
 }

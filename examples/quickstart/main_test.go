@@ -1,0 +1,39 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// The quickstart prints the life of a subscription with exact dates and
+// amounts; this pins the lines that carry the rules.
+func TestQuickstartTimeline(t *testing.T) {
+	var b strings.Builder
+	if err := run(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"2026-01-31  PLAN-10  trial started, until 2026-02-15",
+		"2026-02-10  PLAN-05  bought standard: charged 124.00 USD, period until 2026-03-10",
+		// 28-day period (10 Feb to 10 Mar), upgraded after 19 days: 9/28 of
+		// 124.00 = 39.857… credited, rounded down to 39.85; 2390.40 - 39.85.
+		"2026-03-01  PLAN-03  upgraded standard -> professional at once: 39.85 USD credited for the unused days, charged 2350.55 USD, period until 2027-03-01",
+		// Cancelled in the fourth month of the annual period (1 Mar 2026 +
+		// 106 days = 15 Jun): months from 1 Jul to 1 Feb not begun, 8 of 12.
+		"2026-06-15  PLAN-06  refund if cancelled now: 1593.60 USD of 2390.40 USD paid (8 of 12 months unused), 796.80 USD retained",
+		"2026-06-15  PLAN-04  auto-renewal off (\"moving to another tool\"): paid features stay until 2027-03-01",
+		"2026-06-15  PLAN-13  confirmation e-mailed to the owner",
+		"2027-03-01  PLAN-04  period ended with auto-renewal off: professional -> free",
+		"acme is on the free plan (status free) since 2027-03-01; its data is intact",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the timeline lacks %q\n--- got:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.Contains(line, "PLAN-") && !strings.Contains(line, "acme") && !strings.Contains(line, "next deadline") {
+			t.Errorf("a timeline line names no rule: %q", line)
+		}
+	}
+}
