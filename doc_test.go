@@ -115,4 +115,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-
