@@ -136,9 +136,10 @@ type Catalog struct {
 	trial    int // -1 when none
 }
 
-// ErrCatalog is matched by every error of NewCatalog and of decoding a
-// catalog. It wraps tenancy.ErrInvalid, and the error is a
-// *tenancy.RuleError naming PLAN-01.
+// ErrCatalog is matched by every error of NewCatalog and of
+// Catalog.UnmarshalJSON. It wraps tenancy.ErrInvalid, and the error is a
+// *tenancy.RuleError naming PLAN-01. (json.Unmarshal reports malformed JSON
+// with its own syntax error before any catalog is decoded.)
 var ErrCatalog = fmt.Errorf("%w: plan catalog", tenancy.ErrInvalid)
 
 func catalogError(problems []string) error {
