@@ -29,8 +29,8 @@
 //     the free plan with no grace (PLAN-10).
 //   - A purchase starts a period anchored on today's date; periods keep the
 //     anchor day across short months (PLAN-05, [PeriodEnd]).
-//   - An upgrade applies at once: the unused part of the paid period, by the
-//     second, is credited against the new price, and a new period starts
+//   - An upgrade applies at once: the unused part of the paid period, to the
+//     nanosecond, is credited against the new price, and a new period starts
 //     (PLAN-03). Credit the new price does not use stays on the account and
 //     pays later charges first.
 //   - A downgrade or a cancellation waits for the period's end; only one
