@@ -233,8 +233,8 @@ func (c StartTrial) run(e *Engine, s *Subscription, now time.Time, dst []Event) 
 		rule = "NET-06"
 	}
 	switch {
-	case c.Days < 0:
-		return nil, tenancy.Refuse(rule, tenancy.ErrInvalid, "trial length %d days is negative", c.Days)
+	case c.Days < 0 || c.Days > MaxTrialDays:
+		return nil, tenancy.Refuse(rule, tenancy.ErrInvalid, "trial length %d days is outside 0 to %d", c.Days, MaxTrialDays)
 	case s.Status != StatusFree:
 		return nil, tenancy.Refuse(rule, ErrStatus, "a trial starts from the free plan; the account is %s on %s", s.Status, s.Plan)
 	case c.Network && s.NetworkTrialUsed:
@@ -364,7 +364,9 @@ func downgrade(e *Engine, s *Subscription, cur, target *Plan, p Period, now time
 	}
 	s.Pending = Change{Kind: ChangeDowngrade, Plan: target.ID, Period: p, Since: now}
 	s.releaseRenewal()
-	return append(dst, e.event(s, EventChangeScheduled, now, Event{From: cur.ID, Until: s.End, Note: fmt.Sprintf("to %s %s", target.ID, p)})), nil
+	ev := e.event(s, EventChangeScheduled, now, Event{From: cur.ID, Until: s.End, Note: fmt.Sprintf("to %s %s", target.ID, p)})
+	ev.Plan = target.ID // the kind's Plan is the target, not the plan in effect
+	return append(dst, ev), nil
 }
 
 // releaseRenewal turns a renewal bought early into account credit, because
@@ -384,7 +386,8 @@ func (c Cancel) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]E
 	case StatusFree:
 		return nil, tenancy.Refuse("PLAN-04", ErrStatus, "the account is on the free plan; there is nothing to cancel")
 	case StatusTrial:
-		return e.dropToFree(s, Event{Kind: EventTrialEnded, Note: c.Reason}, now, dst), nil
+		dst = e.dropToFree(s, Event{Kind: EventTrialEnded, Note: c.Reason}, now, dst)
+		return e.confirm(s, c.Reason, now, dst), nil
 	case StatusGrace:
 		dst = e.dropToFree(s, Event{Kind: EventCancelledNow, Note: "unpaid period cancelled in grace"}, now, dst)
 		return e.confirm(s, c.Reason, now, dst), nil
@@ -534,7 +537,7 @@ func (c BuyExtraStorage) run(e *Engine, s *Subscription, now time.Time, dst []Ev
 	if s.Status != StatusActive {
 		return nil, tenancy.Refuse("PLAN-07", ErrStatus, "add-ons go with an active paid plan; the account is %s", s.Status)
 	}
-	if s.AddOns.ExtraStorageBytes > (1<<62)-c.Bytes {
+	if c.Bytes > maxExtraStorage || s.AddOns.ExtraStorageBytes > maxExtraStorage-c.Bytes {
 		return nil, tenancy.Refuse("PLAN-07", tenancy.ErrInvalid, "extra storage would overflow")
 	}
 	s.AddOns.ExtraStorageBytes += c.Bytes

@@ -165,6 +165,7 @@ func (e *Engine) dropToFree(s *Subscription, cause Event, at time.Time, dst []Ev
 		EverPaid:         s.EverPaid,
 		FreeSince:        at,
 		Updated:          at,
+		Seq:              s.Seq,
 	}
 	cause.From = from
 	dst = append(dst, e.event(s, cause.Kind, at, cause))
@@ -212,7 +213,8 @@ func (e *Engine) price(id PlanID, p Period) decimal.Decimal {
 // notes), into an event of kind k on s at time at. A d without a Rule gets
 // the kind's.
 func (e *Engine) event(s *Subscription, k EventKind, at time.Time, d Event) Event {
-	d.Kind, d.Account, d.At, d.Plan = k, s.Account, at, s.Plan
+	s.Seq++
+	d.Kind, d.Account, d.At, d.Plan, d.Seq = k, s.Account, at, s.Plan, s.Seq
 	if d.Rule == "" {
 		d.Rule = k.Rule()
 	}

@@ -146,14 +146,18 @@ type Event struct {
 	Until time.Time
 	Bytes int64
 	Note  string
+	// Seq is the event's number in its subscription's history (see
+	// Subscription.Seq).
+	Seq uint64
 }
 
-// ID returns a stable identifier: account, rule, kind and the instant it
-// happened. Advancing the same subscription to the same instant twice yields
-// events with the same IDs, so a service that executes events at least once
-// can drop repeats.
+// ID returns a stable identifier: account, rule, kind, the instant it
+// happened and its number in the subscription's history. Advancing the same
+// subscription to the same instant twice yields events with the same IDs, so
+// a service that executes events at least once can drop repeats; two
+// distinct events never share an ID.
 func (e Event) ID() string {
-	return fmt.Sprintf("%s/%s/%s/%s", e.Account, e.Rule, e.Kind, e.At.UTC().Format(time.RFC3339Nano))
+	return fmt.Sprintf("%s/%s/%s/%s/%d", e.Account, e.Rule, e.Kind, e.At.UTC().Format(time.RFC3339Nano), e.Seq)
 }
 
 // String returns a one-line description, for logs and examples.

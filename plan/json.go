@@ -45,6 +45,7 @@ type subscriptionJSON struct {
 	EverPaid          bool              `json:"ever_paid,omitzero"`
 	FreeSince         time.Time         `json:"free_since,omitzero"`
 	Updated           time.Time         `json:"updated"`
+	Seq               uint64            `json:"seq,omitzero"`
 }
 
 // MarshalJSON encodes s with its schema version and its time zone's name.
@@ -59,7 +60,7 @@ func (s Subscription) MarshalJSON() ([]byte, error) {
 		Pending:          changeJSON(s.Pending),
 		TelephonyCredits: s.AddOns.TelephonyCredits, ExtraStorageBytes: s.AddOns.ExtraStorageBytes,
 		TrialUsed: s.TrialUsed, NetworkTrialUsed: s.NetworkTrialUsed, EverPaid: s.EverPaid,
-		FreeSince: s.FreeSince, Updated: s.Updated,
+		FreeSince: s.FreeSince, Updated: s.Updated, Seq: s.Seq,
 	})
 }
 
@@ -72,6 +73,9 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&j); err != nil {
 		return tenancy.Refuse("", ErrCorrupt, "%v", err)
+	}
+	if dec.More() {
+		return tenancy.Refuse("", ErrCorrupt, "data after the subscription")
 	}
 	if j.V != SchemaVersion {
 		return tenancy.Refuse("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
@@ -86,11 +90,19 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 			status = st
 		}
 	}
+	// RFC 3339 has years 0 to 9999 and whole-minute offsets: a time that
+	// cannot be written in loc within them would not encode, or would
+	// encode as another instant (a local mean time offset of 9:18:59).
+	unwritable := false
 	in := func(t time.Time) time.Time {
 		if t.IsZero() {
 			return time.Time{}
 		}
-		return t.In(loc)
+		t = t.In(loc)
+		if _, off := t.Zone(); off%60 != 0 || t.Year() < 0 || t.Year() > 9999 {
+			unwritable = true
+		}
+		return t
 	}
 	out := Subscription{
 		Account: j.Account, Plan: j.Plan, Status: status, Period: j.Period, AnchorDay: j.AnchorDay,
@@ -99,10 +111,13 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 		Pending:   Change{Kind: j.Pending.Kind, Plan: j.Pending.Plan, Period: j.Pending.Period, Since: in(j.Pending.Since), Reason: j.Pending.Reason},
 		AddOns:    AddOns{TelephonyCredits: j.TelephonyCredits, ExtraStorageBytes: j.ExtraStorageBytes},
 		TrialUsed: j.TrialUsed, NetworkTrialUsed: j.NetworkTrialUsed, EverPaid: j.EverPaid,
-		FreeSince: in(j.FreeSince), Updated: in(j.Updated),
+		FreeSince: in(j.FreeSince), Updated: in(j.Updated), Seq: j.Seq,
 	}
 	if status == 0 {
 		return tenancy.Refuse("", ErrCorrupt, "unknown status %q", j.Status)
+	}
+	if unwritable {
+		return tenancy.Refuse("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", j.Zone)
 	}
 	if err := out.Validate(); err != nil {
 		return err

@@ -10,6 +10,10 @@ import (
 	"github.com/tenancykit/tenancy"
 )
 
+// maxExtraStorage bounds add-on storage so that quota arithmetic never
+// overflows: 2^62 bytes, about 4.6 exabytes.
+const maxExtraStorage = 1 << 62
+
 // Usage is what an account holds and uses, as the service measures it.
 type Usage struct {
 	Users        int64
@@ -72,7 +76,9 @@ func (e *Engine) Restrictions(id PlanID, extraStorage int64, u Usage) (Restricti
 		r.UsersOver = u.Users - pl.Limits.Users
 		r.Actions = append(r.Actions, fmt.Sprintf("dismiss %d of %d users (the %s plan has %d seats)", r.UsersOver, u.Users, pl.Name, pl.Limits.Users))
 	}
-	if quota := pl.Limits.StorageBytes; quota != Unlimited && u.StorageBytes > quota+extraStorage {
+	// u.StorageBytes-quota > extraStorage is u.StorageBytes > quota+extraStorage
+	// without the overflow of the sum.
+	if quota := pl.Limits.StorageBytes; quota != Unlimited && u.StorageBytes-quota > extraStorage {
 		r.StorageOverBytes = u.StorageBytes - quota - extraStorage
 		r.Actions = append(r.Actions, fmt.Sprintf("delete %d bytes (%s) of files; the quota is %s", r.StorageOverBytes, sizeString(r.StorageOverBytes), sizeString(quota+extraStorage)))
 	}

@@ -85,7 +85,7 @@ type RetentionOffer func(s Subscription, reason string) (offer string, ok bool)
 // before an Engine uses it.
 type Policy struct {
 	// TrialDays is how long a trial lasts, in calendar days (PLAN-10).
-	// Default 15.
+	// Default 15; at most MaxTrialDays.
 	TrialDays int
 	// GraceDays is how long a paid plan is kept after a period ends unpaid,
 	// in calendar days (PLAN-14). Default 15; at most 28, so grace always
@@ -118,6 +118,9 @@ func DefaultPolicy() Policy {
 	}
 }
 
+// MaxTrialDays bounds a trial's length, in the policy and in StartTrial.
+const MaxTrialDays = 366
+
 // ErrPolicy is matched by every error of Policy.Validate; it wraps
 // tenancy.ErrInvalid.
 var ErrPolicy = fmt.Errorf("%w: plan policy", tenancy.ErrInvalid)
@@ -129,8 +132,8 @@ func (p Policy) Validate() error {
 		return tenancy.Refuse(rule, ErrPolicy, format, args...)
 	}
 	switch {
-	case p.TrialDays < 1:
-		return bad("PLAN-10", "TrialDays is %d, want at least 1", p.TrialDays)
+	case p.TrialDays < 1 || p.TrialDays > MaxTrialDays:
+		return bad("PLAN-10", "TrialDays is %d, want 1 to %d", p.TrialDays, MaxTrialDays)
 	case p.GraceDays < 0 || p.GraceDays > 28:
 		return bad("PLAN-14", "GraceDays is %d, want 0 to 28", p.GraceDays)
 	case p.RenewalWindowDays < 0:

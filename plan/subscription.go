@@ -131,6 +131,10 @@ type Subscription struct {
 	// Updated is the time of the last change. Commands at an earlier time
 	// are refused.
 	Updated time.Time
+	// Seq counts the events the subscription has produced. Each event
+	// carries its number, which makes event IDs unique and, for the same
+	// state advanced to the same time, the same again.
+	Seq uint64
 }
 
 // Location returns the subscription's time zone.
@@ -187,8 +191,8 @@ func (s Subscription) Validate() error {
 			return bad("%s is negative (%s)", m.name, m.d)
 		}
 	}
-	if s.AddOns.ExtraStorageBytes < 0 {
-		return bad("AddOns.ExtraStorageBytes is negative (%d)", s.AddOns.ExtraStorageBytes)
+	if s.AddOns.ExtraStorageBytes < 0 || s.AddOns.ExtraStorageBytes > maxExtraStorage {
+		return bad("AddOns.ExtraStorageBytes %d is outside 0 to %d", s.AddOns.ExtraStorageBytes, int64(maxExtraStorage))
 	}
 	if s.Pending.Kind > ChangeCancel {
 		return bad("unknown pending change %v", s.Pending.Kind)
