@@ -354,6 +354,9 @@ func (c *Catalog) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&raw); err != nil {
 		return catalogError([]string{err.Error()})
 	}
+	if dec.More() {
+		return catalogError([]string{"data after the catalog"})
+	}
 	nc, err := NewCatalog(raw.Currency, raw.Plans...)
 	if err != nil {
 		return err
