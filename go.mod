@@ -2,10 +2,9 @@ module github.com/tenancykit/tenancy
 
 go 1.25
 
-require github.com/benbjohnson/clock v1.3.5
-
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/shopspring/decimal v1.6.0 // indirect
-	pgregory.net/rapid v1.3.0 // indirect
+	github.com/benbjohnson/clock v1.3.5
+	github.com/google/go-cmp v0.7.0
+	github.com/shopspring/decimal v1.6.0
+	pgregory.net/rapid v1.3.0
 )
