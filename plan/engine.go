@@ -19,13 +19,17 @@ type Engine struct {
 }
 
 // NewEngine returns an engine for the catalog and policy, or an error if the
-// catalog is nil or the policy invalid.
+// catalog is nil, the policy invalid, or the policy's refund fee finer than
+// the catalog currency's minor unit (PLAN-06).
 func NewEngine(c *Catalog, p Policy) (*Engine, error) {
 	if c == nil || len(c.plans) == 0 {
 		return nil, tenancy.Refuse("PLAN-01", ErrCatalog, "no catalog")
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	if !c.currency.Whole(p.Refund.Fee) {
+		return nil, tenancy.Refuse("PLAN-06", ErrPolicy, "Refund.Fee %s is finer than the %s minor unit", p.Refund.Fee, c.currency.Code)
 	}
 	return &Engine{catalog: c, policy: p, free: &c.plans[c.free]}, nil
 }
