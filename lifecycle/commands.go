@@ -1,0 +1,309 @@
+package lifecycle
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/plan"
+)
+
+// The refusals specific to an account's life. Each wraps tenancy.ErrRefused.
+var (
+	// ErrDeleted: the account is deleted; no command can bring it back
+	// (LIFE-05).
+	ErrDeleted = fmt.Errorf("%w: account deleted", tenancy.ErrRefused)
+	// ErrSuspended: the account is suspended; an administrator must restore
+	// it or buy a plan first (LIFE-04).
+	ErrSuspended = fmt.Errorf("%w: account suspended", tenancy.ErrRefused)
+	// ErrBlocked: the account is blocked until its causes are removed
+	// (LIFE-08).
+	ErrBlocked = fmt.Errorf("%w: account blocked", tenancy.ErrRefused)
+	// ErrNotConfirmed: an irreversible deletion needs the account's ID as
+	// confirmation (LIFE-07).
+	ErrNotConfirmed = fmt.Errorf("%w: deletion not confirmed", tenancy.ErrRefused)
+	// ErrAskSupport: self-service deletion is closed to this account; support
+	// deletes it on request (LIFE-07).
+	ErrAskSupport = fmt.Errorf("%w: ask support", tenancy.ErrRefused)
+)
+
+// Command is something an actor asks of an account. The commands are the
+// types of this package listed below; pass one to Engine.Apply.
+//
+// The account's own user list decides what a person may do: the actor must
+// be a member who is not dismissed, and a role the actor claims must be the
+// role the member holds. RoleService stands for the embedding service.
+type Command interface {
+	actor() tenancy.Actor
+	run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error)
+}
+
+// Login records that a member signed in: the inactivity count restarts
+// (LIFE-01). It is refused while the account is suspended (LIFE-04) or
+// blocked (LIFE-08).
+type Login struct{ User tenancy.UserID }
+
+// Restore brings a suspended account back before its deletion; its data is
+// intact and the inactivity count restarts (LIFE-04). Administrators only.
+type Restore struct{ By tenancy.Actor }
+
+// Plan runs a command of package plan on the account's subscription
+// (PLAN-02 and the other PLAN rules). Buying a plan or starting a trial
+// restores a suspended account first (LIFE-04); any other plan command is
+// refused while it is suspended.
+type Plan struct{ Cmd plan.Command }
+
+// AddUser adds a member, or reinstates a dismissed one, with a role.
+// Administrators only.
+type AddUser struct {
+	By   tenancy.Actor
+	User tenancy.UserID
+	Role tenancy.Role
+}
+
+// DismissUser dismisses a member; the owner cannot be dismissed.
+// Administrators only.
+type DismissUser struct {
+	By   tenancy.Actor
+	User tenancy.UserID
+}
+
+// Delete deletes the account at once, physically and for good (LIFE-07).
+// Confirm must be the account's ID. An administrator may do it as the
+// policy allows (by default only for an account that never had a paid plan
+// and whose other users are all dismissed); the service (support) always
+// may. Export the data first: the refusal without confirmation says so.
+type Delete struct {
+	By      tenancy.Actor
+	Confirm tenancy.AccountID
+}
+
+// SetBlock blocks the account for a cause (LIFE-08). The service only, on
+// behalf of a rule that blocks (the plan compatibility check of NET-07 and
+// NET-09). Blocking never touches data.
+type SetBlock struct {
+	By    tenancy.Actor
+	Cause Cause
+}
+
+// LiftBlock lifts the block for a cause (LIFE-08). The service only.
+type LiftBlock struct {
+	By    tenancy.Actor
+	Cause Cause
+}
+
+func (c Login) actor() tenancy.Actor       { return tenancy.Actor{User: c.User} }
+func (c Restore) actor() tenancy.Actor     { return c.By }
+func (c Plan) actor() tenancy.Actor        { return c.Cmd.Actor() }
+func (c AddUser) actor() tenancy.Actor     { return c.By }
+func (c DismissUser) actor() tenancy.Actor { return c.By }
+func (c Delete) actor() tenancy.Actor      { return c.By }
+func (c SetBlock) actor() tenancy.Actor    { return c.By }
+func (c LiftBlock) actor() tenancy.Actor   { return c.By }
+
+// need refuses unless role is one of allowed.
+func need(rule tenancy.RuleID, role tenancy.Role, what string, allowed ...tenancy.Role) error {
+	for _, r := range allowed {
+		if r == role {
+			return nil
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, r := range allowed {
+		names[i] = r.String()
+	}
+	return tenancy.Refuse(rule, tenancy.ErrUnauthorized, "only the %s may %s, not the %s", strings.Join(names, " or "), what, role)
+}
+
+// Usable reports whether the account may be used now: nil, or a refusal
+// naming the rule that forbids it (deleted, suspended or blocked).
+func (a Account) Usable() error {
+	switch {
+	case a.Stage == StageDeleted:
+		return tenancy.Refuse("LIFE-05", ErrDeleted, "account %s is deleted", a.ID)
+	case a.Stage == StageSuspended:
+		return tenancy.Refuse("LIFE-04", ErrSuspended, "account %s is suspended and will be deleted on %s unless an administrator restores it", a.ID, a.Deadline.Format(time.DateOnly))
+	case a.Blocked():
+		causes := make([]string, len(a.Blocks))
+		for i, b := range a.Blocks {
+			causes[i] = string(b.Cause)
+		}
+		return tenancy.Refuse("LIFE-08", ErrBlocked, "account %s is blocked until this is resolved: %s", a.ID, strings.Join(causes, "; "))
+	}
+	return nil
+}
+
+func (c Login) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := a.Usable(); err != nil {
+		return nil, err
+	}
+	a.LastActivity = now
+	e.rearm(a)
+	return append(dst, e.effect(a, EffectActivity, now, Effect{To: c.User, Deadline: a.Deadline})), nil
+}
+
+func (c Restore) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("LIFE-04", role, "restore a suspended account", tenancy.RoleAdministrator); err != nil {
+		return nil, err
+	}
+	if a.Stage != StageSuspended {
+		return nil, tenancy.Refuse("LIFE-04", tenancy.ErrRefused, "account %s is not suspended", a.ID)
+	}
+	return e.restore(a, now, dst), nil
+}
+
+// restore ends a suspension at now: the data is intact and the inactivity
+// count restarts (LIFE-04).
+func (e *Engine) restore(a *Account, now time.Time, dst []Effect) []Effect {
+	a.Stage, a.SuspendedAt, a.LastActivity = StageActive, time.Time{}, now
+	e.rearm(a)
+	return append(dst, e.effect(a, EffectRestore, now, Effect{}))
+}
+
+func (c Plan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	restores := false
+	if a.Stage == StageSuspended {
+		switch c.Cmd.(type) {
+		case plan.Purchase, plan.StartTrial:
+			restores = true
+		default:
+			return nil, tenancy.Refuse("LIFE-04", ErrSuspended, "account %s is suspended: restore it or buy a plan first", a.ID)
+		}
+	}
+	sub, evs, err := e.plans.Apply(a.Sub, now, c.Cmd)
+	if err != nil {
+		return nil, err
+	}
+	if restores {
+		dst = e.restore(a, now, dst)
+	}
+	a.Sub = sub
+	return e.planEffects(a, evs, dst), nil
+}
+
+func (c AddUser) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("PLAN-02", role, "add users", tenancy.RoleAdministrator); err != nil {
+		return nil, err
+	}
+	if c.User == "" || (c.Role != tenancy.RoleEmployee && c.Role != tenancy.RoleAdministrator) {
+		return nil, tenancy.Refuse("", tenancy.ErrInvalid, "a member needs an ID and the role employee or administrator, got %q as %v", c.User, c.Role)
+	}
+	users := make([]User, 0, len(a.Users)+1)
+	found := false
+	for _, u := range a.Users {
+		if u.ID == c.User {
+			if !u.Dismissed {
+				return nil, tenancy.Refuse("", tenancy.ErrRefused, "%s is already a member of account %s", c.User, a.ID)
+			}
+			u, found = User{ID: c.User, Role: c.Role}, true
+		}
+		users = append(users, u)
+	}
+	if !found {
+		users = append(users, User{ID: c.User, Role: c.Role})
+	}
+	a.Users = users
+	return append(dst, e.effect(a, EffectUserAdded, now, Effect{To: c.User})), nil
+}
+
+func (c DismissUser) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("PLAN-02", role, "dismiss users", tenancy.RoleAdministrator); err != nil {
+		return nil, err
+	}
+	if c.User == a.Owner {
+		return nil, tenancy.Refuse("", tenancy.ErrRefused, "%s owns account %s and cannot be dismissed", c.User, a.ID)
+	}
+	u, ok := a.User(c.User)
+	if !ok || u.Dismissed {
+		return nil, tenancy.Refuse("", tenancy.ErrNotFound, "%s is not a member of account %s", c.User, a.ID)
+	}
+	users := make([]User, len(a.Users))
+	copy(users, a.Users)
+	for i := range users {
+		if users[i].ID == c.User {
+			users[i].Dismissed = true
+		}
+	}
+	a.Users = users
+	return append(dst, e.effect(a, EffectUserDismissed, now, Effect{To: c.User})), nil
+}
+
+func (c Delete) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("LIFE-07", role, "delete the account", tenancy.RoleAdministrator, tenancy.RoleService); err != nil {
+		return nil, err
+	}
+	if c.Confirm != a.ID {
+		return nil, tenancy.Refuse("LIFE-07", ErrNotConfirmed,
+			"deleting %s is irreversible: export its data first (CRM contacts, deals and leads as CSV, tasks, calendar events, Drive files), then confirm with the account ID", a.ID)
+	}
+	if role == tenancy.RoleAdministrator {
+		if err := e.selfService(a); err != nil {
+			return nil, err
+		}
+	}
+	return e.purge(a, now, "LIFE-07", dst), nil
+}
+
+// selfService applies the policy of LIFE-07 to an administrator's request.
+func (e *Engine) selfService(a *Account) error {
+	switch e.policy.Deletion {
+	case DeleteAnyAdministrator:
+		return nil
+	case DeleteSupportOnly:
+		return tenancy.Refuse("LIFE-07", ErrAskSupport, "accounts are deleted by support: ask support to delete %s", a.ID)
+	}
+	if a.Sub.EverPaid {
+		return tenancy.Refuse("LIFE-07", ErrAskSupport, "%s has had a paid plan: ask support to delete it", a.ID)
+	}
+	for _, u := range a.Users {
+		if u.ID != a.Owner && !u.Dismissed {
+			return tenancy.Refuse("LIFE-07", ErrAskSupport, "%s still has other users (%s); dismiss them or ask support", a.ID, u.ID)
+		}
+	}
+	return nil
+}
+
+func (c SetBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("LIFE-08", role, "block an account", tenancy.RoleService); err != nil {
+		return nil, err
+	}
+	if c.Cause == "" {
+		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrInvalid, "a block needs a cause")
+	}
+	if a.BlockedFor(c.Cause) {
+		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrRefused, "account %s is already blocked for %q", a.ID, c.Cause)
+	}
+	a.Blocks = append(append(make([]Block, 0, len(a.Blocks)+1), a.Blocks...), Block{Cause: c.Cause, Since: now})
+	return append(dst, e.effect(a, EffectBlock, now, Effect{Cause: c.Cause})), nil
+}
+
+func (c LiftBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("LIFE-08", role, "lift a block", tenancy.RoleService); err != nil {
+		return nil, err
+	}
+	if !a.BlockedFor(c.Cause) {
+		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrNotFound, "account %s is not blocked for %q", a.ID, c.Cause)
+	}
+	blocks := make([]Block, 0, len(a.Blocks)-1)
+	for _, b := range a.Blocks {
+		if b.Cause != c.Cause {
+			blocks = append(blocks, b)
+		}
+	}
+	if len(blocks) == 0 {
+		blocks = nil
+	}
+	a.Blocks = blocks
+	return append(dst, e.effect(a, EffectUnblock, now, Effect{Cause: c.Cause})), nil
+}
+
+// ForgetIdentity deletes a user's network identity (their login and profile
+// across accounts) at their own request, and only then (LIFE-06). Deleting
+// an account never does it. The effect belongs to no account.
+func ForgetIdentity(by tenancy.Actor, user tenancy.UserID, now time.Time) (Effect, error) {
+	if user == "" || by.User != user || by.Role == tenancy.RoleService || !by.Role.Valid() {
+		return Effect{}, tenancy.Refuse("LIFE-06", tenancy.ErrUnauthorized, "only %s may ask to delete their own network identity, not %v", user, by)
+	}
+	return Effect{Kind: EffectForgetIdentity, Rule: "LIFE-06", At: now, To: user}, nil
+}

@@ -1,0 +1,286 @@
+package lifecycle
+
+import (
+	"time"
+
+	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/plan"
+)
+
+// Engine applies the LIFE rules under one policy, on top of a plan.Engine
+// for the subscriptions. It holds no state of its own; an *Engine is
+// immutable and safe for concurrent use.
+type Engine struct {
+	plans  *plan.Engine
+	policy Policy
+	warn   []int // the warning days, longest first
+}
+
+// NewEngine returns an engine, or an error if plans is nil or the policy is
+// invalid. The policy is copied.
+func NewEngine(plans *plan.Engine, p Policy) (*Engine, error) {
+	if plans == nil {
+		return nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan engine")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	p.WarningDays = p.warnings()
+	return &Engine{plans: plans, policy: p, warn: p.WarningDays}, nil
+}
+
+// Plans returns the plan engine the lifecycle engine uses.
+func (e *Engine) Plans() *plan.Engine { return e.plans }
+
+// Policy returns a copy of the engine's policy, warning days longest first.
+func (e *Engine) Policy() Policy {
+	p := e.policy
+	p.WarningDays = append([]int(nil), e.warn...)
+	return p
+}
+
+// New returns a new account on the free plan, created at now in location loc
+// (nil means UTC) by its owner, who is its first administrator. Creating the
+// account counts as activity: the inactivity count starts now (LIFE-01).
+func (e *Engine) New(id tenancy.AccountID, owner tenancy.UserID, domainZone string, loc *time.Location, now time.Time) (Account, error) {
+	if id == "" || owner == "" {
+		return Account{}, tenancy.Refuse("", tenancy.ErrInvalid, "an account needs an ID and an owner")
+	}
+	sub := e.plans.New(id, loc, now)
+	now = now.In(sub.Location())
+	a := Account{
+		ID: id, Owner: owner, DomainZone: domainZone,
+		Users:        []User{{ID: owner, Role: tenancy.RoleAdministrator}},
+		Sub:          sub,
+		LastActivity: now,
+		Stage:        StageActive,
+		Updated:      now,
+	}
+	e.rearm(&a)
+	return a, nil
+}
+
+// Check validates a as Account.Validate does, its subscription against the
+// plan engine's catalog, and its countdown against the engine's policy.
+func (e *Engine) Check(a Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := e.plans.Check(a.Sub); err != nil {
+		return err
+	}
+	want := a
+	e.rearm(&want)
+	if !want.Deadline.Equal(a.Deadline) || !want.WarnAt.Equal(a.WarnAt) || a.Warned > len(e.warn) {
+		return tenancy.Refuse("", ErrCorrupt, "countdown to %v (warning %d at %v) does not follow the policy, which gives %v (at %v)",
+			a.Deadline, a.Warned, a.WarnAt, want.Deadline, want.WarnAt)
+	}
+	return nil
+}
+
+// countdown returns the deadline the account counts down to: its
+// suspension for inactivity when active on the free plan (LIFE-01), counted
+// from the later of the last login and the drop to free (LIFE-03); its
+// deletion when suspended (LIFE-04); zero otherwise. A commercial account
+// never counts down.
+func (e *Engine) countdown(a *Account) time.Time {
+	switch {
+	case a.Stage == StageActive && a.Sub.Status == plan.StatusFree:
+		base := a.LastActivity
+		if a.Sub.FreeSince.After(base) {
+			base = a.Sub.FreeSince
+		}
+		return base.AddDate(0, 0, e.policy.InactivityDays)
+	case a.Stage == StageSuspended:
+		return a.SuspendedAt.AddDate(0, 0, e.policy.PurgeDays)
+	}
+	return time.Time{}
+}
+
+// rearm sets the account's deadline and its next warning after any change.
+// Warnings already sent count only for the deadline they were about.
+func (e *Engine) rearm(a *Account) {
+	target := e.countdown(a)
+	if !target.Equal(a.Deadline) {
+		a.Deadline, a.Warned = target, 0
+	}
+	a.WarnAt = time.Time{}
+	if !target.IsZero() && a.Warned < len(e.warn) {
+		a.WarnAt = target.AddDate(0, 0, -e.warn[a.Warned])
+	}
+}
+
+// Advance moves a to now: every deadline at or before now fires in order
+// (warnings, suspension, deletion, and the subscription's own deadlines),
+// and each appends its effects to dst, stamped with the deadline's time.
+// When nothing is due it returns a and dst unchanged without allocating.
+//
+// Warnings are deadlines of their own, earlier than the action they warn
+// about, so even when time jumps past several deadlines at once every
+// warning comes out, in order, before the suspension or deletion (LIFE-02).
+//
+// A now earlier than a.Updated is refused with tenancy.ErrTimeWentBack and a
+// is returned as it was.
+func (e *Engine) Advance(a Account, now time.Time, dst []Effect) (Account, []Effect, error) {
+	if now.Before(a.Updated) {
+		return a, dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
+	}
+	orig, n := a, len(dst)
+	for {
+		next, ok := a.NextDeadline()
+		if !ok || next.After(now) || a.Stage == StageDeleted {
+			return a, dst, nil
+		}
+		var err error
+		if dst, err = e.fire(&a, next, dst); err != nil {
+			return orig, dst[:n], err
+		}
+	}
+}
+
+// fire applies the account's next deadline, at. It fails only for an
+// account whose subscription changed after the account did, which Validate
+// refuses.
+func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) {
+	if d, ok := a.Sub.NextDeadline(); ok && d.Equal(at) {
+		sub, evs, err := e.plans.Advance(a.Sub, at, nil)
+		if err != nil {
+			return dst, err
+		}
+		a.Sub = sub
+		dst = e.planEffects(a, evs, dst)
+		a.Updated = at
+		e.rearm(a)
+		return dst, nil
+	}
+	a.Updated = at
+	if !a.WarnAt.IsZero() && a.WarnAt.Equal(at) {
+		kind := EffectWarnSuspension
+		if a.Stage == StageSuspended {
+			kind = EffectWarnDeletion
+		}
+		dst = append(dst, e.effect(a, kind, at, Effect{To: a.Owner, Deadline: a.Deadline}))
+		a.Warned++
+		e.rearm(a)
+		return dst, nil
+	}
+	if a.Stage == StageActive {
+		// LIFE-01: suspended and scheduled for deletion.
+		a.Stage, a.SuspendedAt = StageSuspended, at
+		e.rearm(a)
+		return append(dst, e.effect(a, EffectSuspend, at, Effect{Deadline: a.Deadline})), nil
+	}
+	return e.purge(a, at, "LIFE-05", dst), nil
+}
+
+// purge deletes the account at time at (LIFE-05). Users' network identities
+// survive (LIFE-06): the effect names only the account's data.
+// The rule is LIFE-05 for a purge after suspension, LIFE-07 for a deletion
+// on request.
+func (e *Engine) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect) []Effect {
+	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks = StageDeleted, time.Time{}, time.Time{}, 0, nil
+	a.Updated = at
+	return append(dst, e.effect(a, EffectPurge, at, Effect{Rule: rule, Data: AllData}))
+}
+
+// planEffects wraps the subscription's events as effects.
+func (e *Engine) planEffects(a *Account, evs []plan.Event, dst []Effect) []Effect {
+	for _, ev := range evs {
+		dst = append(dst, e.effect(a, EffectPlan, ev.At, Effect{Rule: ev.Rule, Plan: ev}))
+	}
+	return dst
+}
+
+// effect completes d into an effect of kind k on a at time at.
+func (e *Engine) effect(a *Account, k EffectKind, at time.Time, d Effect) Effect {
+	a.Seq++
+	d.Kind, d.Account, d.At, d.Seq = k, a.ID, at, a.Seq
+	if d.Rule == "" {
+		d.Rule = effectRules[k]
+	}
+	return d
+}
+
+// Project returns every effect that will happen to a after its last change
+// if nobody acts: no login, no payment, no command. For a free account it
+// ends with the deletion; for a paid one, after grace, the drop to free and
+// the inactivity countdown. Customer-facing notices ("your account will be
+// deleted on …") read their dates from it.
+func (e *Engine) Project(a Account) []Effect {
+	var out []Effect
+	for range maxProjected {
+		next, ok := a.NextDeadline()
+		if !ok || a.Stage == StageDeleted {
+			break
+		}
+		var err error
+		if out, err = e.fire(&a, next, out); err != nil {
+			break
+		}
+	}
+	return out
+}
+
+// maxProjected bounds Project's loop; a timeline needs far fewer deadlines
+// unless account credit pays renewals for centuries.
+const maxProjected = 2000
+
+// Apply runs cmd against a at time now, after advancing a to now exactly as
+// Advance does; the effects of that advance come first. It returns the new
+// account and every effect, or an error naming the rule that refused the
+// command, in which case the returned account is a unchanged and no effect
+// is returned.
+//
+// Apply commits nothing, so it is also the preview of a command: call it,
+// show the effects, and keep the result only when the actor confirms.
+func (e *Engine) Apply(a Account, now time.Time, cmd Command) (Account, []Effect, error) {
+	if cmd == nil {
+		return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
+	t, effs, err := e.Advance(a, now, nil)
+	if err != nil {
+		return a, nil, err
+	}
+	if t.Stage == StageDeleted {
+		return a, nil, tenancy.Refuse("LIFE-05", ErrDeleted, "account %s was deleted on %s; nothing can bring it back", a.ID, t.Updated.Format(time.DateOnly))
+	}
+	role, err := t.roleOf(cmd.actor())
+	if err != nil {
+		return a, nil, err
+	}
+	now = now.In(t.Location())
+	effs, err = cmd.run(e, &t, role, now, effs)
+	if err != nil {
+		return a, nil, err
+	}
+	t.Updated = now
+	e.rearm(&t)
+	return t, effs, nil
+}
+
+// roleOf returns the role actor really holds in a: the service is the
+// service; a person must be a member who is not dismissed, holding the role
+// the actor claims, if it claims one.
+func (a Account) roleOf(actor tenancy.Actor) (tenancy.Role, error) {
+	if actor.Role == tenancy.RoleService {
+		return tenancy.RoleService, nil
+	}
+	u, ok := a.User(actor.User)
+	switch {
+	case !ok || u.Dismissed:
+		return 0, tenancy.Refuse("PLAN-02", tenancy.ErrUnauthorized, "%s is not a member of account %s", actor.User, a.ID)
+	case actor.Role != 0 && u.Role != actor.Role:
+		return 0, tenancy.Refuse("PLAN-02", tenancy.ErrUnauthorized, "%s is %s of account %s, not %s", actor.User, article(u.Role), a.ID, article(actor.Role))
+	}
+	return u.Role, nil
+}
+
+func article(r tenancy.Role) string {
+	switch r {
+	case tenancy.RoleAdministrator:
+		return "an administrator"
+	case tenancy.RoleEmployee:
+		return "an employee"
+	}
+	return "the " + r.String()
+}

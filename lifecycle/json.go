@@ -1,0 +1,123 @@
+package lifecycle
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/plan"
+)
+
+// SchemaVersion is the version of the JSON form of an Account. Decoding
+// refuses any other version.
+const SchemaVersion = 1
+
+type userJSON struct {
+	ID        tenancy.UserID `json:"id"`
+	Role      tenancy.Role   `json:"role"`
+	Dismissed bool           `json:"dismissed,omitzero"`
+}
+
+type blockJSON struct {
+	Cause Cause     `json:"cause"`
+	Since time.Time `json:"since"`
+}
+
+type accountJSON struct {
+	V             int               `json:"v"`
+	ID            tenancy.AccountID `json:"id"`
+	Owner         tenancy.UserID    `json:"owner"`
+	DomainZone    string            `json:"domain_zone,omitzero"`
+	Users         []userJSON        `json:"users"`
+	Sub           plan.Subscription `json:"subscription"`
+	LastActivity  time.Time         `json:"last_activity"`
+	Stage         string            `json:"stage"`
+	Deadline      time.Time         `json:"deadline,omitzero"`
+	Warned        int               `json:"warned,omitzero"`
+	WarnAt        time.Time         `json:"warn_at,omitzero"`
+	SuspendedAt   time.Time         `json:"suspended_at,omitzero"`
+	Blocks        []blockJSON       `json:"blocks,omitzero"`
+	EverInNetwork bool              `json:"ever_in_network,omitzero"`
+	Updated       time.Time         `json:"updated"`
+	Seq           uint64            `json:"seq,omitzero"`
+}
+
+// MarshalJSON encodes a with its schema version; the subscription is
+// embedded in its own JSON form, which carries the time zone.
+func (a Account) MarshalJSON() ([]byte, error) {
+	j := accountJSON{
+		V: SchemaVersion, ID: a.ID, Owner: a.Owner, DomainZone: a.DomainZone, Sub: a.Sub,
+		LastActivity: a.LastActivity, Stage: a.Stage.String(), Deadline: a.Deadline,
+		Warned: a.Warned, WarnAt: a.WarnAt, SuspendedAt: a.SuspendedAt,
+		EverInNetwork: a.EverInNetwork, Updated: a.Updated, Seq: a.Seq,
+		Users: make([]userJSON, len(a.Users)),
+	}
+	for i, u := range a.Users {
+		j.Users[i] = userJSON(u)
+	}
+	for _, b := range a.Blocks {
+		j.Blocks = append(j.Blocks, blockJSON(b))
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes an account and refuses one of another schema
+// version, with unknown fields or roles, or that breaks an invariant of
+// Validate (a deleted account with a pending deadline, a warning due at or
+// after the deadline it warns about, an owner who is not an administrator).
+// On error the receiver is unchanged.
+func (a *Account) UnmarshalJSON(b []byte) error {
+	var j accountJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return tenancy.Refuse("", ErrCorrupt, "%v", err)
+	}
+	if dec.More() {
+		return tenancy.Refuse("", ErrCorrupt, "data after the account")
+	}
+	if j.V != SchemaVersion {
+		return tenancy.Refuse("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
+	}
+	loc := j.Sub.Location()
+	unwritable := false
+	in := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return time.Time{}
+		}
+		t = t.In(loc)
+		if _, off := t.Zone(); off%60 != 0 || t.Year() < 0 || t.Year() > 9999 {
+			unwritable = true
+		}
+		return t
+	}
+	out := Account{
+		ID: j.ID, Owner: j.Owner, DomainZone: j.DomainZone, Sub: j.Sub,
+		LastActivity: in(j.LastActivity), Deadline: in(j.Deadline), Warned: j.Warned,
+		WarnAt: in(j.WarnAt), SuspendedAt: in(j.SuspendedAt), EverInNetwork: j.EverInNetwork,
+		Updated: in(j.Updated), Seq: j.Seq,
+	}
+	for st := StageActive; st <= StageDeleted; st++ {
+		if st.String() == j.Stage {
+			out.Stage = st
+		}
+	}
+	if out.Stage == 0 {
+		return tenancy.Refuse("", ErrCorrupt, "unknown stage %q", j.Stage)
+	}
+	for _, u := range j.Users {
+		out.Users = append(out.Users, User(u))
+	}
+	for _, bl := range j.Blocks {
+		out.Blocks = append(out.Blocks, Block{Cause: bl.Cause, Since: in(bl.Since)})
+	}
+	if unwritable {
+		return tenancy.Refuse("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", loc)
+	}
+	if err := out.Validate(); err != nil {
+		return err
+	}
+	*a = out
+	return nil
+}
