@@ -122,12 +122,20 @@ func (e *Engine) rearm(a *Account) {
 // A now earlier than a.Updated is refused with tenancy.ErrTimeWentBack and a
 // is returned as it was.
 func (e *Engine) Advance(a Account, now time.Time, dst []Effect) (Account, []Effect, error) {
+	// The fast path, small enough to inline: nothing is due.
+	if next, ok := a.next(); (!ok || now.Before(next)) && !now.Before(a.Updated) {
+		return a, dst, nil
+	}
+	return e.advance(a, now, dst)
+}
+
+func (e *Engine) advance(a Account, now time.Time, dst []Effect) (Account, []Effect, error) {
 	if now.Before(a.Updated) {
 		return a, dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
 	}
 	orig, n := a, len(dst)
 	for {
-		next, ok := a.NextDeadline()
+		next, ok := a.next()
 		if !ok || next.After(now) || a.Stage == StageDeleted {
 			return a, dst, nil
 		}
@@ -207,7 +215,9 @@ func (e *Engine) effect(a *Account, k EffectKind, at time.Time, d Effect) Effect
 // the inactivity countdown. Customer-facing notices ("your account will be
 // deleted on …") read their dates from it.
 func (e *Engine) Project(a Account) []Effect {
-	var out []Effect
+	// A free account's timeline: the warnings and action of the suspension
+	// and of the deletion.
+	out := make([]Effect, 0, 2*len(e.warn)+2)
 	for range maxProjected {
 		next, ok := a.NextDeadline()
 		if !ok || a.Stage == StageDeleted {
