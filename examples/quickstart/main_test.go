@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The quickstart prints the life of a subscription with exact dates and
+// The quickstart prints the lives of two accounts with exact dates and
 // amounts; this pins the lines that carry the rules.
 func TestQuickstartTimeline(t *testing.T) {
 	var b strings.Builder
@@ -25,14 +25,31 @@ func TestQuickstartTimeline(t *testing.T) {
 		"2026-06-15  PLAN-04  auto-renewal off (\"moving to another tool\"): paid features stay until 2027-03-01",
 		"2026-06-15  PLAN-13  confirmation e-mailed to the owner",
 		"2027-03-01  PLAN-04  period ended with auto-renewal off: professional -> free",
-		"acme is on the free plan (status free) since 2027-03-01; its data is intact",
+		// LIFE-03: the inactivity count starts at the rollback, not at the
+		// last login (the account's creation in January 2026).
+		"acme is on the free plan; its data is intact; if nobody logs in it is suspended on 2027-03-31",
+		// LIFE-01: a login at 09:00 on 5 March 2026 in Berlin; 30 calendar
+		// days later is 4 April, across the change to summer time.
+		"2026-03-05  LIFE-01  bo logs in: the inactivity count restarts, suspension moves to 2026-04-04",
+		// LIFE-02: warnings 7, 3 and 1 days before the suspension...
+		"2026-03-28  LIFE-02  e-mail to bo: no login for a while, the account will be suspended on 2026-04-04",
+		"2026-04-01  LIFE-02  e-mail to bo: no login for a while, the account will be suspended on 2026-04-04",
+		"2026-04-03  LIFE-02  e-mail to bo: no login for a while, the account will be suspended on 2026-04-04",
+		"2026-04-04  LIFE-01  suspended for inactivity; data intact; deleted on 2026-05-04 unless restored",
+		// ...and before the deletion, 30 days after the suspension (LIFE-04).
+		"2026-04-27  LIFE-02  e-mail to bo: the account will be deleted on 2026-05-04",
+		"2026-05-03  LIFE-02  e-mail to bo: the account will be deleted on 2026-05-04",
+		"2026-05-04  LIFE-05  deleted for good: CRM entries, tasks, activity stream posts, user accounts, documents, messages",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the timeline lacks %q\n--- got:\n%s", want, out)
 		}
 	}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		if !strings.Contains(line, "PLAN-") && !strings.Contains(line, "acme") && !strings.Contains(line, "next deadline") {
+		if line == "" || strings.HasPrefix(line, "== ") {
+			continue
+		}
+		if !strings.Contains(line, "PLAN-") && !strings.Contains(line, "LIFE-") && !strings.Contains(line, "acme") && !strings.Contains(line, "bistro") && !strings.Contains(line, "nothing more happens") {
 			t.Errorf("a timeline line names no rule: %q", line)
 		}
 	}
