@@ -19,6 +19,10 @@
 //     trials, billing periods, upgrades with proration, downgrades and
 //     cancellations at period end, grace after an unpaid period, refunds,
 //     add-ons, limits and the impact of a downgrade (rules PLAN-01 to PLAN-14).
+//   - [github.com/tenancykit/tenancy/lifecycle]: one account's life on top of
+//     its subscription: users and roles, the inactivity countdown with the
+//     owner's warnings, suspension, restore, deletion, blocks and network
+//     identities (rules LIFE-01 to LIFE-08).
 //   - [github.com/tenancykit/tenancy/clock]: the injectable clock that only
 //     the service's driver holds; rule code takes time as an argument.
 //
