@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -354,7 +355,7 @@ func (c *Catalog) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&raw); err != nil {
 		return catalogError([]string{err.Error()})
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return catalogError([]string{"data after the catalog"})
 	}
 	nc, err := NewCatalog(raw.Currency, raw.Plans...)

@@ -40,9 +40,18 @@ type Command interface {
 	run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error)
 }
 
-// authorize enforces PLAN-02: plan changes, auto-renewal, cancellation and
-// purchases are an administrator's; payments and early renewals may also be
-// recorded by the service. Nobody else may do anything.
+// Authorize reports whether c's actor may issue c at all (PLAN-02): plan
+// changes, auto-renewal, cancellation and purchases are an administrator's;
+// payments, early renewals and telephony use may also be recorded by the
+// service. Nobody else may do anything. Engine.Apply calls it first; a
+// caller that wraps plan commands may call it to refuse early.
+func Authorize(c Command) error {
+	if c == nil {
+		return tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
+	return authorize(c)
+}
+
 func authorize(c Command) error {
 	a := c.Actor()
 	switch {

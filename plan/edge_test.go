@@ -88,3 +88,39 @@ func TestPLAN07_ExtraStorageBounded(t *testing.T) {
 		t.Fatalf("Validate with %d extra bytes: %v", s.AddOns.ExtraStorageBytes, err)
 	}
 }
+
+// Decoding refuses stray closing brackets after the value too.
+func TestDecodersRefuseStrayBrackets(t *testing.T) {
+	e := ctEngine(t)
+	b, err := json.Marshal(ctFree(e, ctAt(2026, 1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := json.Marshal(plan.DefaultCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tail := range []string{"]", "}", " ]", "\n}"} {
+		var s plan.Subscription
+		if err := s.UnmarshalJSON(append(append([]byte{}, b...), tail...)); !errors.Is(err, plan.ErrCorrupt) {
+			t.Errorf("subscription followed by %q: %v", tail, err)
+		}
+		var c plan.Catalog
+		if err := c.UnmarshalJSON(append(append([]byte{}, cb...), tail...)); !errors.Is(err, plan.ErrCatalog) {
+			t.Errorf("catalog followed by %q: %v", tail, err)
+		}
+	}
+}
+
+// PLAN-02: Authorize is the check Apply makes first.
+func TestPLAN02_Authorize(t *testing.T) {
+	if err := plan.Authorize(plan.Cancel{By: tenancy.Employee("bo")}); !errors.Is(err, tenancy.ErrUnauthorized) || tenancy.RuleOf(err) != "PLAN-02" {
+		t.Fatalf("an employee's cancellation: %v", err)
+	}
+	if err := plan.Authorize(plan.RecordPayment{By: tenancy.Service()}); err != nil {
+		t.Fatalf("the service recording a payment: %v", err)
+	}
+	if err := plan.Authorize(nil); !errors.Is(err, tenancy.ErrInvalid) {
+		t.Fatalf("no command: %v", err)
+	}
+}

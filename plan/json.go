@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -74,7 +75,7 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return tenancy.Refuse("", ErrCorrupt, "%v", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return tenancy.Refuse("", ErrCorrupt, "data after the subscription")
 	}
 	if j.V != SchemaVersion {
