@@ -158,7 +158,7 @@ func (a Account) Validate() error {
 		return bad("the subscription belongs to %q, not %q", a.Sub.Account, a.ID)
 	}
 	if err := a.Sub.Validate(); err != nil {
-		return err
+		return bad("subscription: %v", err)
 	}
 	seen := map[tenancy.UserID]bool{}
 	for _, u := range a.Users {
@@ -187,6 +187,16 @@ func (a Account) Validate() error {
 	}
 	if a.Updated.IsZero() || a.Updated.Before(a.Sub.Updated) {
 		return bad("the account's last change %v is before its subscription's %v", a.Updated, a.Sub.Updated)
+	}
+	for _, t := range []time.Time{a.LastActivity, a.SuspendedAt} {
+		if t.After(a.Updated) {
+			return bad("a time %v after the last change %v", t, a.Updated)
+		}
+	}
+	for _, b := range a.Blocks {
+		if b.Since.After(a.Updated) {
+			return bad("block %q set at %v, after the last change %v", b.Cause, b.Since, a.Updated)
+		}
 	}
 	if a.Warned < 0 {
 		return bad("negative warning count")

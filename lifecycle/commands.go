@@ -158,10 +158,15 @@ func (c Restore) run(e *Engine, a *Account, role tenancy.Role, now time.Time, ds
 func (e *Engine) restore(a *Account, now time.Time, dst []Effect) []Effect {
 	a.Stage, a.SuspendedAt, a.LastActivity = StageActive, time.Time{}, now
 	e.rearm(a)
-	return append(dst, e.effect(a, EffectRestore, now, Effect{}))
+	return append(dst, e.effect(a, EffectRestore, now, Effect{Deadline: a.Deadline}))
 }
 
 func (c Plan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	// PLAN-02 first: whoever may not issue the command hears so, whatever
+	// the stage.
+	if err := plan.Authorize(c.Cmd); err != nil {
+		return nil, err
+	}
 	restores := false
 	if a.Stage == StageSuspended {
 		switch c.Cmd.(type) {
@@ -175,10 +180,10 @@ func (c Plan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst [
 	if err != nil {
 		return nil, err
 	}
+	a.Sub = sub
 	if restores {
 		dst = e.restore(a, now, dst)
 	}
-	a.Sub = sub
 	return e.planEffects(a, evs, dst), nil
 }
 
@@ -230,23 +235,24 @@ func (c DismissUser) run(e *Engine, a *Account, role tenancy.Role, now time.Time
 }
 
 func (c Delete) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
-	if err := need("LIFE-07", role, "delete the account", tenancy.RoleAdministrator, tenancy.RoleService); err != nil {
+	if err := need("PLAN-02", role, "delete the account", tenancy.RoleAdministrator, tenancy.RoleService); err != nil {
 		return nil, err
+	}
+	if role == tenancy.RoleAdministrator {
+		if err := e.selfService(a, c.By.User); err != nil {
+			return nil, err
+		}
 	}
 	if c.Confirm != a.ID {
 		return nil, tenancy.Refuse("LIFE-07", ErrNotConfirmed,
 			"deleting %s is irreversible: export its data first (CRM contacts, deals and leads as CSV, tasks, calendar events, Drive files), then confirm with the account ID", a.ID)
 	}
-	if role == tenancy.RoleAdministrator {
-		if err := e.selfService(a); err != nil {
-			return nil, err
-		}
-	}
 	return e.purge(a, now, "LIFE-07", dst), nil
 }
 
-// selfService applies the policy of LIFE-07 to an administrator's request.
-func (e *Engine) selfService(a *Account) error {
+// selfService applies the policy of LIFE-07 to an administrator's request:
+// "other users" are the members other than the one asking.
+func (e *Engine) selfService(a *Account, by tenancy.UserID) error {
 	switch e.policy.Deletion {
 	case DeleteAnyAdministrator:
 		return nil
@@ -257,7 +263,7 @@ func (e *Engine) selfService(a *Account) error {
 		return tenancy.Refuse("LIFE-07", ErrAskSupport, "%s has had a paid plan: ask support to delete it", a.ID)
 	}
 	for _, u := range a.Users {
-		if u.ID != a.Owner && !u.Dismissed {
+		if u.ID != by && !u.Dismissed {
 			return tenancy.Refuse("LIFE-07", ErrAskSupport, "%s still has other users (%s); dismiss them or ask support", a.ID, u.ID)
 		}
 	}

@@ -27,7 +27,8 @@ const (
 	// deleted at Deadline (LIFE-02).
 	EffectWarnDeletion
 	// EffectRestore: the suspended account is restored; its data is intact
-	// (LIFE-04).
+	// and the inactivity count restarts: Deadline is the new suspension date,
+	// if any (LIFE-04).
 	EffectRestore
 	// EffectPurge: delete the account's data physically: Data says which
 	// categories (LIFE-05). Users' network identities are kept (LIFE-06).

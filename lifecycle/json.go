@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"time"
 
 	"github.com/tenancykit/tenancy"
@@ -74,7 +75,8 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&j); err != nil {
 		return tenancy.Refuse("", ErrCorrupt, "%v", err)
 	}
-	if dec.More() {
+	// More misses a stray ] or }; only the end of the input will do.
+	if _, err := dec.Token(); err != io.EOF {
 		return tenancy.Refuse("", ErrCorrupt, "data after the account")
 	}
 	if j.V != SchemaVersion {
