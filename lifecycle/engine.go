@@ -168,8 +168,12 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 			kind = EffectWarnDeletion
 		}
 		dst = append(dst, e.effect(a, kind, at, Effect{To: a.Owner, Deadline: a.Deadline}))
+		// The deadline stays; only the next warning moves.
 		a.Warned++
-		e.rearm(a)
+		a.WarnAt = time.Time{}
+		if a.Warned < len(e.warn) {
+			a.WarnAt = a.Deadline.AddDate(0, 0, -e.warn[a.Warned])
+		}
 		return dst, nil
 	}
 	if a.Stage == StageActive {
