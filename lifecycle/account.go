@@ -85,6 +85,10 @@ type Account struct {
 	// Blocks are the causes that keep the account from being used
 	// (LIFE-08), in the order they were set.
 	Blocks []Block
+	// Network is the head account of the branch network the account is in
+	// (its own ID for a head), empty when it is in none: an account is in
+	// at most one network (NET-04).
+	Network tenancy.AccountID
 	// EverInNetwork records that the account was once in a branch network
 	// (NET-06).
 	EverInNetwork bool
@@ -198,6 +202,9 @@ func (a Account) Validate() error {
 			return bad("block %q set at %v, after the last change %v", b.Cause, b.Since, a.Updated)
 		}
 	}
+	if a.Network != "" && !a.EverInNetwork {
+		return bad("in network %s but not recorded as ever in one", a.Network)
+	}
 	if a.Warned < 0 {
 		return bad("negative warning count")
 	}
@@ -217,8 +224,8 @@ func (a Account) Validate() error {
 			return bad("a suspended account needs a suspension time, a deletion deadline and the free plan")
 		}
 	case StageDeleted:
-		if !a.Deadline.IsZero() || !a.WarnAt.IsZero() || a.Blocked() {
-			return bad("a deleted account with a pending deadline or block")
+		if !a.Deadline.IsZero() || !a.WarnAt.IsZero() || a.Blocked() || a.Network != "" {
+			return bad("a deleted account with a pending deadline, a block or a network")
 		}
 	default:
 		return bad("unknown stage %v", a.Stage)

@@ -26,6 +26,8 @@ var (
 	// ErrAskSupport: self-service deletion is closed to this account; support
 	// deletes it on request (LIFE-07).
 	ErrAskSupport = fmt.Errorf("%w: ask support", tenancy.ErrRefused)
+	// ErrInNetwork: the account is already in a branch network (NET-04).
+	ErrInNetwork = fmt.Errorf("%w: already in a network", tenancy.ErrRefused)
 )
 
 // Command is something an actor asks of an account. The commands are the
@@ -93,14 +95,28 @@ type LiftBlock struct {
 	Cause Cause
 }
 
-func (c Login) actor() tenancy.Actor       { return tenancy.Actor{User: c.User} }
-func (c Restore) actor() tenancy.Actor     { return c.By }
-func (c Plan) actor() tenancy.Actor        { return c.Cmd.Actor() }
-func (c AddUser) actor() tenancy.Actor     { return c.By }
-func (c DismissUser) actor() tenancy.Actor { return c.By }
-func (c Delete) actor() tenancy.Actor      { return c.By }
-func (c SetBlock) actor() tenancy.Actor    { return c.By }
-func (c LiftBlock) actor() tenancy.Actor   { return c.By }
+// JoinNetwork records that the account entered the branch network headed by
+// Head (its own ID when it heads it). The service only, carrying out an
+// effect of package network. An account is in at most one network (NET-04).
+type JoinNetwork struct {
+	By   tenancy.Actor
+	Head tenancy.AccountID
+}
+
+// LeaveNetwork records that the account left its branch network. The service
+// only, carrying out an effect of package network.
+type LeaveNetwork struct{ By tenancy.Actor }
+
+func (c JoinNetwork) actor() tenancy.Actor  { return c.By }
+func (c LeaveNetwork) actor() tenancy.Actor { return c.By }
+func (c Login) actor() tenancy.Actor        { return tenancy.Actor{User: c.User} }
+func (c Restore) actor() tenancy.Actor      { return c.By }
+func (c Plan) actor() tenancy.Actor         { return c.Cmd.Actor() }
+func (c AddUser) actor() tenancy.Actor      { return c.By }
+func (c DismissUser) actor() tenancy.Actor  { return c.By }
+func (c Delete) actor() tenancy.Actor       { return c.By }
+func (c SetBlock) actor() tenancy.Actor     { return c.By }
+func (c LiftBlock) actor() tenancy.Actor    { return c.By }
 
 // need refuses unless role is one of allowed.
 func need(rule tenancy.RuleID, role tenancy.Role, what string, allowed ...tenancy.Role) error {
@@ -302,6 +318,32 @@ func (c LiftBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, 
 	}
 	a.Blocks = blocks
 	return append(dst, e.effect(a, EffectUnblock, now, Effect{Cause: c.Cause})), nil
+}
+
+func (c JoinNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("NET-04", role, "record a network membership", tenancy.RoleService); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Head == "":
+		return nil, tenancy.Refuse("NET-04", tenancy.ErrInvalid, "a network needs a head")
+	case a.Network != "":
+		return nil, tenancy.Refuse("NET-04", ErrInNetwork, "account %s is already in the network of %s; it must be disconnected first", a.ID, a.Network)
+	}
+	a.Network, a.EverInNetwork = c.Head, true
+	return append(dst, e.effect(a, EffectJoinedNetwork, now, Effect{Network: c.Head})), nil
+}
+
+func (c LeaveNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if err := need("NET-04", role, "record a network membership", tenancy.RoleService); err != nil {
+		return nil, err
+	}
+	if a.Network == "" {
+		return nil, tenancy.Refuse("NET-04", tenancy.ErrNotFound, "account %s is in no network", a.ID)
+	}
+	head := a.Network
+	a.Network = ""
+	return append(dst, e.effect(a, EffectLeftNetwork, now, Effect{Network: head})), nil
 }
 
 // ForgetIdentity deletes a user's network identity (their login and profile

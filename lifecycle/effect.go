@@ -48,14 +48,20 @@ const (
 	// the user.
 	EffectUserAdded
 	EffectUserDismissed
+	// EffectJoinedNetwork and EffectLeftNetwork: the account entered or left
+	// the branch network headed by Network (NET-04).
+	EffectJoinedNetwork
+	EffectLeftNetwork
 	effectKindEnd
 )
 
 var effectNames = [...]string{"", "plan", "warn-suspension", "suspend", "warn-deletion", "restore",
-	"purge", "block", "unblock", "forget-identity", "activity", "user-added", "user-dismissed"}
+	"purge", "block", "unblock", "forget-identity", "activity", "user-added", "user-dismissed",
+	"joined-network", "left-network"}
 
 var effectRules = [...]tenancy.RuleID{"", "", "LIFE-02", "LIFE-01", "LIFE-02", "LIFE-04",
-	"LIFE-05", "LIFE-08", "LIFE-08", "LIFE-06", "LIFE-01", "LIFE-07", "LIFE-07"}
+	"LIFE-05", "LIFE-08", "LIFE-08", "LIFE-06", "LIFE-01", "LIFE-07", "LIFE-07",
+	"NET-04", "NET-04"}
 
 // String returns the kind's stable name, for example "warn-suspension".
 func (k EffectKind) String() string {
@@ -111,6 +117,8 @@ type Effect struct {
 	Cause Cause
 	// Data is what a purge removes (LIFE-05).
 	Data Data
+	// Network is the head of the network joined or left (NET-04).
+	Network tenancy.AccountID
 	// Plan is the subscription's event, for EffectPlan.
 	Plan plan.Event
 	// Seq is the effect's number in the account's history.

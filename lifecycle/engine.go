@@ -190,7 +190,7 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 // The rule is LIFE-05 for a purge after suspension, LIFE-07 for a deletion
 // on request.
 func (e *Engine) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect) []Effect {
-	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks = StageDeleted, time.Time{}, time.Time{}, 0, nil
+	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks, a.Network = StageDeleted, time.Time{}, time.Time{}, 0, nil, ""
 	a.Updated = at
 	return append(dst, e.effect(a, EffectPurge, at, Effect{Rule: rule, Data: AllData}))
 }

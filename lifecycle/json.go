@@ -39,6 +39,7 @@ type accountJSON struct {
 	WarnAt        time.Time         `json:"warn_at,omitzero"`
 	SuspendedAt   time.Time         `json:"suspended_at,omitzero"`
 	Blocks        []blockJSON       `json:"blocks,omitzero"`
+	Network       tenancy.AccountID `json:"network,omitzero"`
 	EverInNetwork bool              `json:"ever_in_network,omitzero"`
 	Updated       time.Time         `json:"updated"`
 	Seq           uint64            `json:"seq,omitzero"`
@@ -51,7 +52,7 @@ func (a Account) MarshalJSON() ([]byte, error) {
 		V: SchemaVersion, ID: a.ID, Owner: a.Owner, DomainZone: a.DomainZone, Sub: a.Sub,
 		LastActivity: a.LastActivity, Stage: a.Stage.String(), Deadline: a.Deadline,
 		Warned: a.Warned, WarnAt: a.WarnAt, SuspendedAt: a.SuspendedAt,
-		EverInNetwork: a.EverInNetwork, Updated: a.Updated, Seq: a.Seq,
+		Network: a.Network, EverInNetwork: a.EverInNetwork, Updated: a.Updated, Seq: a.Seq,
 		Users: make([]userJSON, len(a.Users)),
 	}
 	for i, u := range a.Users {
@@ -97,7 +98,7 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 	out := Account{
 		ID: j.ID, Owner: j.Owner, DomainZone: j.DomainZone, Sub: j.Sub,
 		LastActivity: in(j.LastActivity), Deadline: in(j.Deadline), Warned: j.Warned,
-		WarnAt: in(j.WarnAt), SuspendedAt: in(j.SuspendedAt), EverInNetwork: j.EverInNetwork,
+		WarnAt: in(j.WarnAt), SuspendedAt: in(j.SuspendedAt), Network: j.Network, EverInNetwork: j.EverInNetwork,
 		Updated: in(j.Updated), Seq: j.Seq,
 	}
 	for st := StageActive; st <= StageDeleted; st++ {

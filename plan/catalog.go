@@ -314,6 +314,14 @@ func (c *Catalog) Plan(id PlanID) (Plan, bool) {
 	return cp, true
 }
 
+// Kind returns the kind of plan id, without copying the plan.
+func (c *Catalog) Kind(id PlanID) (Kind, bool) {
+	if p := c.lookup(id); p != nil {
+		return p.Kind, true
+	}
+	return 0, false
+}
+
 // lookup returns the catalog's own plan, or nil. Catalogs are small (a
 // handful of plans), so a scan beats a map and allocates nothing.
 func (c *Catalog) lookup(id PlanID) *Plan {

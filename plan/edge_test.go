@@ -124,3 +124,16 @@ func TestPLAN02_Authorize(t *testing.T) {
 		t.Fatalf("no command: %v", err)
 	}
 }
+
+// PLAN-01: Kind reads a plan's kind from the catalog.
+func TestPLAN01_CatalogKind(t *testing.T) {
+	c := plan.DefaultCatalog()
+	for id, want := range map[plan.PlanID]plan.Kind{plan.Free: plan.KindFree, plan.Trial: plan.KindTrial, plan.Basic: plan.KindCommercial, plan.Enterprise: plan.KindEnterprise} {
+		if got, ok := c.Kind(id); !ok || got != want {
+			t.Errorf("Kind(%s) = %v, %v; want %v", id, got, ok, want)
+		}
+	}
+	if _, ok := c.Kind("platinum"); ok {
+		t.Error("Kind of an unknown plan reported one")
+	}
+}

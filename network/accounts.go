@@ -1,0 +1,158 @@
+package network
+
+import (
+	"slices"
+	"time"
+
+	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/lifecycle"
+	"github.com/tenancykit/tenancy/plan"
+)
+
+// CheckPlan refuses cmd when it would change the head's plan while branches
+// are connected (NET-10): a plan change, a cancellation, turning auto-renewal
+// off. Payments, early renewals and undoing a pending change are allowed,
+// and a lapse for non-payment still happens (NET-09). Commands on accounts
+// other than the head are never refused here.
+func (e *Engine) CheckPlan(n *Network, acc tenancy.AccountID, cmd plan.Command) error {
+	if acc != n.head || n.active == 0 || n.status == Dissolved {
+		return nil
+	}
+	switch c := cmd.(type) {
+	case plan.ChangePlan, plan.Cancel:
+	case plan.SetAutoRenew:
+		if c.On {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return tenancy.Refuse("NET-10", ErrHeadLocked, "the head's plan cannot change while %d branches are connected: disconnect them first", n.active)
+}
+
+// ApplyPlan runs a plan command on acc, one of n's accounts, and brings n up
+// to date with the result: NET-10 first, then the command on the account,
+// then Observe. It returns the account, its effects and the network's. A
+// refusal changes neither.
+func (e *Engine) ApplyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
+	return e.applyPlan(n, acc, now, cmd, true)
+}
+
+// PreviewPlan is ApplyPlan without committing anything: it shows what a plan
+// command would do to the account and to the network ("the network will be
+// disabled; the head will be blocked on DATE"), for the administrator to
+// read before confirming.
+func (e *Engine) PreviewPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
+	return e.applyPlan(n, acc, now, cmd, false)
+}
+
+func (e *Engine) applyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command, commit bool) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
+	if err := ready(n, now); err != nil {
+		return acc, nil, nil, err
+	}
+	if acc.ID != n.head && n.branches[acc.ID] == nil {
+		return acc, nil, nil, tenancy.Refuse("NET-04", ErrNotMember, "%s is not in the network of %s", acc.ID, n.head)
+	}
+	if err := e.CheckPlan(n, acc.ID, cmd); err != nil {
+		return acc, nil, nil, err
+	}
+	out, effs, err := e.lives.Apply(acc, now, lifecycle.Plan{Cmd: cmd})
+	if err != nil {
+		return acc, nil, nil, err
+	}
+	neffs, err := e.observe(n, &out, now.In(out.Location()), commit)
+	if err != nil {
+		return acc, nil, nil, err
+	}
+	return out, effs, neffs, nil
+}
+
+// Carry carries out on acc an effect addressed to it: joining or leaving the
+// network, the branch trial, a block or its lifting. It returns the account
+// and the lifecycle effects; effects that need nothing of the account (a
+// notification, a widget change) return it unchanged.
+func (e *Engine) Carry(acc lifecycle.Account, eff Effect, now time.Time) (lifecycle.Account, []lifecycle.Effect, error) {
+	if eff.Account != acc.ID {
+		return acc, nil, tenancy.Refuse("", tenancy.ErrInvalid, "effect %s is for %s, not %s", eff.ID(), eff.Account, acc.ID)
+	}
+	svc := tenancy.Service()
+	var cmd lifecycle.Command
+	switch eff.Kind {
+	case EffectCreated, EffectConnected:
+		cmd = lifecycle.JoinNetwork{By: svc, Head: eff.Network}
+	case EffectDisconnected, EffectDissolved:
+		cmd = lifecycle.LeaveNetwork{By: svc}
+	case EffectStartTrial:
+		cmd = lifecycle.Plan{Cmd: plan.StartTrial{By: tenancy.Admin(eff.To), Network: true, Days: eff.Days}}
+	case EffectBlock:
+		cmd = lifecycle.SetBlock{By: svc, Cause: eff.Cause}
+	case EffectUnblock:
+		cmd = lifecycle.LiftBlock{By: svc, Cause: eff.Cause}
+	default:
+		return acc, nil, nil
+	}
+	return e.lives.Apply(acc, now, cmd)
+}
+
+// BranchView is one line of the head's widget.
+type BranchView struct {
+	Account tenancy.AccountID
+	Status  BranchStatus
+	// Red marks an incompatible or blocked branch (NET-07).
+	Red bool
+	// Deadline is when an incompatible branch will be blocked.
+	Deadline time.Time
+}
+
+// Widget is the branch-network widget as an account sees it.
+type Widget struct {
+	Network tenancy.AccountID
+	// Visible is false at a branch while the network is disabled (NET-09),
+	// and for an account outside the network.
+	Visible bool
+	Status  Status
+	// HeadDeadline is when a disabled network's head will be blocked; shown
+	// to the head only.
+	HeadDeadline time.Time
+	// Branches are listed for the head only, sorted by account ID.
+	Branches []BranchView
+}
+
+// Widget returns the widget as account viewer sees it: the head sees every
+// branch with its status, incompatible ones in red with their deadlines; a
+// branch sees the network while it operates (NET-09). An account outside
+// the network sees nothing.
+func (n *Network) Widget(viewer tenancy.AccountID) Widget {
+	w := Widget{Network: n.head, Status: n.status}
+	switch {
+	case viewer == n.head && n.status != Dissolved:
+		w.Visible, w.HeadDeadline = true, n.HeadDeadline()
+		for _, b := range n.Branches() {
+			w.Branches = append(w.Branches, BranchView{Account: b.Account, Status: b.Status,
+				Red: b.Status == Incompatible || b.Status == Blocked, Deadline: b.Deadline})
+		}
+	case n.branches[viewer] != nil:
+		w.Visible = n.status == Operating
+	}
+	return w
+}
+
+// CanSee reports whether user may see account acc: only as one of its
+// members who is not dismissed. Being in the same network, or heading it,
+// grants nothing (NET-12).
+func CanSee(user tenancy.UserID, acc lifecycle.Account) bool {
+	u, ok := acc.User(user)
+	return ok && !u.Dismissed
+}
+
+// Visible returns the IDs of the accounts among accs that user may see
+// (NET-12), in the order given.
+func Visible(user tenancy.UserID, accs []lifecycle.Account) []tenancy.AccountID {
+	var out []tenancy.AccountID
+	for _, a := range accs {
+		if CanSee(user, a) && !slices.Contains(out, a.ID) {
+			out = append(out, a.ID)
+		}
+	}
+	return out
+}

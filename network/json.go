@@ -1,0 +1,133 @@
+package network
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/tenancykit/tenancy"
+)
+
+// SchemaVersion is the version of the JSON form of a Network.
+const SchemaVersion = 1
+
+// ErrCorrupt is matched by errors of decoding a network that breaks an
+// invariant; it wraps tenancy.ErrInvalid.
+var ErrCorrupt = fmt.Errorf("%w: network state", tenancy.ErrInvalid)
+
+type branchJSON struct {
+	Account  tenancy.AccountID `json:"account"`
+	Status   string            `json:"status"`
+	Since    time.Time         `json:"since"`
+	Deadline time.Time         `json:"deadline,omitzero"`
+}
+
+type networkJSON struct {
+	V            int               `json:"v"`
+	Head         tenancy.AccountID `json:"head"`
+	Zone         string            `json:"zone"`
+	Status       string            `json:"status"`
+	HeadDeadline time.Time         `json:"head_deadline,omitzero"`
+	HeadBlocked  bool              `json:"head_blocked,omitzero"`
+	Branches     []branchJSON      `json:"branches"`
+	Updated      time.Time         `json:"updated"`
+	Seq          uint64            `json:"seq,omitzero"`
+}
+
+// MarshalJSON encodes n with its schema version, branches sorted by
+// account ID.
+func (n *Network) MarshalJSON() ([]byte, error) {
+	j := networkJSON{V: SchemaVersion, Head: n.head, Zone: n.zone, Status: n.status.String(),
+		HeadDeadline: n.headDeadline, HeadBlocked: n.headBlocked, Updated: n.updated, Seq: n.seq,
+		Branches: []branchJSON{}}
+	for _, b := range n.Branches() {
+		j.Branches = append(j.Branches, branchJSON{Account: b.Account, Status: b.Status.String(), Since: b.Since, Deadline: b.Deadline})
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes a network and refuses a broken one: another schema
+// version, unknown fields, no head, the head listed as its own branch (two
+// heads), a branch listed twice, an unknown status, an incompatible or
+// blocked branch without the deadline that is its cause, a deadline on a
+// connected branch, a head deadline on an operating network, or any time
+// after the last change that should not be. On error the receiver is
+// unchanged.
+func (n *Network) UnmarshalJSON(b []byte) error {
+	var j networkJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return tenancy.Refuse("", ErrCorrupt, "%v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return tenancy.Refuse("", ErrCorrupt, "data after the network")
+	}
+	bad := func(format string, args ...any) error { return tenancy.Refuse("", ErrCorrupt, format, args...) }
+	if j.V != SchemaVersion {
+		return bad("schema version %d, want %d", j.V, SchemaVersion)
+	}
+	if j.Head == "" || j.Updated.IsZero() {
+		return bad("a network needs a head and a time of last change")
+	}
+	out := &Network{head: j.Head, zone: j.Zone, headDeadline: j.HeadDeadline, headBlocked: j.HeadBlocked,
+		branches: make(map[tenancy.AccountID]*Branch, len(j.Branches)), updated: j.Updated, seq: j.Seq}
+	for st := Operating; st <= Dissolved; st++ {
+		if st.String() == j.Status {
+			out.status = st
+		}
+	}
+	switch {
+	case out.status == 0:
+		return bad("unknown network status %q", j.Status)
+	case out.status == Operating && (!j.HeadDeadline.IsZero() || j.HeadBlocked):
+		return bad("an operating network with a head deadline or a blocked head")
+	case out.status == Disabled && j.HeadDeadline.IsZero():
+		return bad("a disabled network without the deadline that blocks its head")
+	case !j.HeadDeadline.IsZero() && !j.HeadDeadline.After(j.Updated) && !j.HeadBlocked:
+		return bad("the head's deadline %v passed before the last change %v without a block", j.HeadDeadline, j.Updated)
+	case out.status == Dissolved && len(j.Branches) > 0:
+		return bad("a dissolved network with branches")
+	}
+	for _, bj := range j.Branches {
+		var st BranchStatus
+		for s := Connected; s <= Blocked; s++ {
+			if s.String() == bj.Status {
+				st = s
+			}
+		}
+		switch {
+		case bj.Account == "":
+			return bad("a branch without an account")
+		case bj.Account == j.Head:
+			return bad("%s is listed as the head and as a branch: a network has one head", bj.Account)
+		case out.branches[bj.Account] != nil:
+			return bad("branch %s listed twice", bj.Account)
+		case st == 0:
+			return bad("branch %s: unknown status %q", bj.Account, bj.Status)
+		case bj.Since.IsZero() || bj.Since.After(j.Updated):
+			return bad("branch %s: status since %v, not before the last change %v", bj.Account, bj.Since, j.Updated)
+		case (st == Incompatible || st == Blocked) && bj.Deadline.IsZero():
+			return bad("branch %s is %s without the deadline that is its cause", bj.Account, st)
+		case (st == Connected || st == OnTrial) && !bj.Deadline.IsZero():
+			return bad("branch %s is %s with a deadline", bj.Account, st)
+		case st == Incompatible && !bj.Deadline.After(j.Updated):
+			return bad("branch %s: deadline %v passed before the last change without a block", bj.Account, bj.Deadline)
+		case st == Blocked && bj.Deadline.After(bj.Since):
+			return bad("branch %s blocked before its deadline %v", bj.Account, bj.Deadline)
+		}
+		out.branches[bj.Account] = &Branch{Account: bj.Account, Status: st, Since: bj.Since, Deadline: bj.Deadline}
+		switch st {
+		case Connected, OnTrial:
+			out.active++
+		case Incompatible:
+			out.queue = append(out.queue, due{at: bj.Deadline, branch: bj.Account})
+		}
+	}
+	slices.SortFunc(out.queue, func(a, b due) int { return a.at.Compare(b.at) })
+	*n = *out
+	return nil
+}

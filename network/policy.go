@@ -1,0 +1,42 @@
+package network
+
+import (
+	"fmt"
+
+	"github.com/tenancykit/tenancy"
+)
+
+// Policy holds every number of the NET rules that an integrator may change.
+type Policy struct {
+	// TrialDays is the trial a free account gets when it joins as a branch
+	// (NET-06). Default 15.
+	TrialDays int
+	// GraceDays is how long an incompatible branch, or a head that lapsed
+	// from Enterprise, has before the plan compatibility check blocks it
+	// (NET-07, NET-09). Default 15.
+	GraceDays int
+	// MaxBranches caps the branches of one network; 0 means unlimited, the
+	// default (NET-14).
+	MaxBranches int
+}
+
+// DefaultPolicy returns the policy of RULES.md: a 15-day branch trial, 15
+// days to become compatible again, no cap on branches.
+func DefaultPolicy() Policy { return Policy{TrialDays: 15, GraceDays: 15} }
+
+// ErrPolicy is matched by every error of Policy.Validate; it wraps
+// tenancy.ErrInvalid.
+var ErrPolicy = fmt.Errorf("%w: network policy", tenancy.ErrInvalid)
+
+// Validate reports the first field of p that is out of range.
+func (p Policy) Validate() error {
+	switch {
+	case p.TrialDays < 1 || p.TrialDays > 366:
+		return tenancy.Refuse("NET-06", ErrPolicy, "TrialDays is %d, want 1 to 366", p.TrialDays)
+	case p.GraceDays < 0 || p.GraceDays > 3660:
+		return tenancy.Refuse("NET-07", ErrPolicy, "GraceDays is %d, want 0 to 3660", p.GraceDays)
+	case p.MaxBranches < 0:
+		return tenancy.Refuse("NET-14", ErrPolicy, "MaxBranches is %d, want 0 (unlimited) or more", p.MaxBranches)
+	}
+	return nil
+}
