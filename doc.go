@@ -23,6 +23,9 @@
 //     its subscription: users and roles, the inactivity countdown with the
 //     owner's warnings, suspension, restore, deletion, blocks and network
 //     identities (rules LIFE-01 to LIFE-08).
+//   - [github.com/tenancykit/tenancy/network]: branch networks around one
+//     Enterprise head, the plan compatibility check, the widget and who may
+//     see which account (rules NET-01 to NET-14).
 //   - [github.com/tenancykit/tenancy/clock]: the injectable clock that only
 //     the service's driver holds; rule code takes time as an argument.
 //
