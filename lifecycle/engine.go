@@ -272,6 +272,12 @@ func (e *Engine) Apply(a Account, now time.Time, cmd Command) (Account, []Effect
 	return t, effs, nil
 }
 
+// Authorize returns the role actor holds in a, or the PLAN-02 refusal: the
+// service is the service; a person must be a member who is not dismissed,
+// holding the role the actor claims, if it claims one. Apply makes this
+// check itself; callers that combine accounts may make it first.
+func (a Account) Authorize(actor tenancy.Actor) (tenancy.Role, error) { return a.roleOf(actor) }
+
 // roleOf returns the role actor really holds in a: the service is the
 // service; a person must be a member who is not dismissed, holding the role
 // the actor claims, if it claims one.

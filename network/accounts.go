@@ -12,14 +12,20 @@ import (
 // CheckPlan refuses cmd when it would change the head's plan while branches
 // are connected (NET-10): a plan change, a cancellation, turning auto-renewal
 // off. Payments, early renewals and undoing a pending change are allowed,
-// and a lapse for non-payment still happens (NET-09). Commands on accounts
+// and a lapse for non-payment still happens (NET-09); a disabled network's
+// head may always change to Enterprise, which resumes it (NET-09). Commands on accounts
 // other than the head are never refused here.
 func (e *Engine) CheckPlan(n *Network, acc tenancy.AccountID, cmd plan.Command) error {
 	if acc != n.head || n.active == 0 || n.status == Dissolved {
 		return nil
 	}
 	switch c := cmd.(type) {
-	case plan.ChangePlan, plan.Cancel:
+	case plan.ChangePlan:
+		// NET-09: upgrading a lapsed head to Enterprise resumes the network.
+		if k, _ := e.lives.Plans().Catalog().Kind(c.Plan); n.status == Disabled && k == plan.KindEnterprise {
+			return nil
+		}
+	case plan.Cancel:
 	case plan.SetAutoRenew:
 		if c.On {
 			return nil
@@ -33,7 +39,8 @@ func (e *Engine) CheckPlan(n *Network, acc tenancy.AccountID, cmd plan.Command) 
 // ApplyPlan runs a plan command on acc, one of n's accounts, and brings n up
 // to date with the result: NET-10 first, then the command on the account,
 // then Observe. It returns the account, its effects and the network's. A
-// refusal changes neither.
+// refusal changes neither. A user who may not issue the command at all is
+// refused as unauthorized (PLAN-02) before NET-10.
 func (e *Engine) ApplyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
 	return e.applyPlan(n, acc, now, cmd, true)
 }
@@ -53,7 +60,21 @@ func (e *Engine) applyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd
 	if acc.ID != n.head && n.branches[acc.ID] == nil {
 		return acc, nil, nil, tenancy.Refuse("NET-04", ErrNotMember, "%s is not in the network of %s", acc.ID, n.head)
 	}
+	if cmd == nil {
+		return acc, nil, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
 	if err := e.CheckPlan(n, acc.ID, cmd); err != nil {
+		// PLAN-02 first: whoever may not issue the command at all hears
+		// so, not that the head's plan is locked (a deleted head has no
+		// roster left to ask).
+		if acc.Stage != lifecycle.StageDeleted {
+			if _, aerr := acc.Authorize(cmd.Actor()); aerr != nil {
+				return acc, nil, nil, aerr
+			}
+			if aerr := plan.Authorize(cmd); aerr != nil {
+				return acc, nil, nil, aerr
+			}
+		}
 		return acc, nil, nil, err
 	}
 	out, effs, err := e.lives.Apply(acc, now, lifecycle.Plan{Cmd: cmd})
@@ -63,6 +84,13 @@ func (e *Engine) applyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd
 	neffs, err := e.observe(n, &out, now.In(out.Location()), commit)
 	if err != nil {
 		return acc, nil, nil, err
+	}
+	if !commit {
+		// A preview numbers its effects as ApplyPlan will, each after the
+		// one before (peek numbers every one as the next).
+		for i := range neffs {
+			neffs[i].Seq = n.seq + uint64(i) + 1
+		}
 	}
 	return out, effs, neffs, nil
 }

@@ -14,12 +14,11 @@ import (
 // benchWorld is a network of size branches, all commercial, plus one spare
 // account in a commercial and a free version, ready to connect.
 type benchWorld struct {
-	eng         *network.Engine
-	net         *network.Network
-	head        lifecycle.Account
-	paid, free  lifecycle.Account // the spare account, before and after its drop to free
-	now         time.Time
-	connectedAt int
+	eng        *network.Engine
+	net        *network.Network
+	head       lifecycle.Account
+	paid, free lifecycle.Account // the spare account, before and after its drop to free
+	now        time.Time
 }
 
 func newBenchWorld(b *testing.B, size int) *benchWorld {

@@ -156,10 +156,10 @@ func (e *Engine) Connect(n *Network, head, branch lifecycle.Account, by tenancy.
 	case e.policy.MaxBranches > 0 && len(n.branches) >= e.policy.MaxBranches:
 		return nil, tenancy.Refuse("NET-14", ErrCap, "the network already has %d branches, the most the policy allows", len(n.branches))
 	case e.commercial(&branch):
-	case branch.Sub.Status == plan.StatusTrial:
-		status = OnTrial
 	case branch.EverInNetwork || branch.Sub.NetworkTrialUsed:
 		return nil, tenancy.Refuse("NET-06", ErrMustBuy, "%s was in a branch network before: it must switch to a commercial plan before it joins", branch.ID)
+	case branch.Sub.Status == plan.StatusTrial:
+		status = OnTrial
 	default:
 		status = OnTrial
 	}
@@ -198,19 +198,20 @@ func (e *Engine) Disconnect(n *Network, head lifecycle.Account, branch tenancy.A
 		return nil, tenancy.Refuse("NET-13", ErrNotMember, "%s is not a branch of the network of %s", branch, n.head)
 	}
 	now = now.In(head.Location())
-	out := e.remove(n, b, now, nil)
+	out := e.remove(n, b, now, nil, true)
 	n.updated = now
 	return out, nil
 }
 
-// remove unlists branch b at now.
-func (e *Engine) remove(n *Network, b *Branch, now time.Time, out []Effect) []Effect {
+// remove unlists branch b at now, lifting its block if it has one and
+// unblock is set.
+func (e *Engine) remove(n *Network, b *Branch, now time.Time, out []Effect, unblock bool) []Effect {
 	delete(n.branches, b.Account)
 	if b.Status == Connected || b.Status == OnTrial {
 		n.active--
 	}
 	out = append(out, n.effect(EffectDisconnected, b.Account, now, Effect{}))
-	if b.Status == Blocked {
+	if b.Status == Blocked && unblock {
 		out = append(out, n.effect(EffectUnblock, b.Account, now, Effect{Cause: CauseBranch}))
 	}
 	n.tidy()
@@ -235,7 +236,7 @@ func (e *Engine) Dissolve(n *Network, head lifecycle.Account, by tenancy.UserID,
 	now = now.In(head.Location())
 	out := []Effect{n.effect(EffectDissolved, n.head, now, Effect{})}
 	if n.headBlocked {
-		out = append(out, n.effect(EffectUnblock, n.head, now, Effect{Cause: CauseHead}))
+		out = append(out, n.effect(EffectUnblock, n.head, now, Effect{Rule: "NET-09", Cause: CauseHead}))
 		n.headBlocked = false
 	}
 	n.status, n.headDeadline, n.updated = Dissolved, time.Time{}, now
@@ -272,7 +273,7 @@ func (e *Engine) observe(n *Network, acc *lifecycle.Account, now time.Time, comm
 		case n.status == Disabled && ent:
 			var out []Effect
 			if n.headBlocked {
-				out = append(out, n.peek(commit, EffectUnblock, n.head, now, Effect{Cause: CauseHead}))
+				out = append(out, n.peek(commit, EffectUnblock, n.head, now, Effect{Rule: "NET-09", Cause: CauseHead}))
 			}
 			if commit {
 				n.status, n.headDeadline, n.headBlocked, n.updated = Operating, time.Time{}, false, now
@@ -286,12 +287,13 @@ func (e *Engine) observe(n *Network, acc *lifecycle.Account, now time.Time, comm
 		return nil, tenancy.Refuse("NET-04", ErrNotMember, "%s is not in the network of %s", acc.ID, n.head)
 	}
 	if acc.Stage == lifecycle.StageDeleted {
-		if !commit {
-			return []Effect{n.peek(false, EffectDisconnected, acc.ID, now, Effect{})}, nil
+		// Unlisted; a deleted account has no block left to lift.
+		if commit {
+			out := e.remove(n, b, now, nil, false)
+			n.updated = now
+			return out, nil
 		}
-		out := e.remove(n, b, now, nil)
-		n.updated = now
-		return out, nil
+		return []Effect{n.peek(false, EffectDisconnected, acc.ID, now, Effect{})}, nil
 	}
 	commercial := e.commercial(acc)
 	switch b.Status {

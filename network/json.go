@@ -87,10 +87,14 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 		return bad("an operating network with a head deadline or a blocked head")
 	case out.status == Disabled && j.HeadDeadline.IsZero():
 		return bad("a disabled network without the deadline that blocks its head")
-	case !j.HeadDeadline.IsZero() && !j.HeadDeadline.After(j.Updated) && !j.HeadBlocked:
+	case !j.HeadDeadline.IsZero() && j.HeadDeadline.Before(j.Updated) && !j.HeadBlocked:
 		return bad("the head's deadline %v passed before the last change %v without a block", j.HeadDeadline, j.Updated)
 	case out.status == Dissolved && len(j.Branches) > 0:
 		return bad("a dissolved network with branches")
+	case out.status == Dissolved && (!j.HeadDeadline.IsZero() || j.HeadBlocked):
+		return bad("a dissolved network with a head deadline or a blocked head")
+	case j.HeadBlocked && j.HeadDeadline.After(j.Updated):
+		return bad("the head blocked before its deadline %v", j.HeadDeadline)
 	}
 	for _, bj := range j.Branches {
 		var st BranchStatus
@@ -114,7 +118,7 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 			return bad("branch %s is %s without the deadline that is its cause", bj.Account, st)
 		case (st == Connected || st == OnTrial) && !bj.Deadline.IsZero():
 			return bad("branch %s is %s with a deadline", bj.Account, st)
-		case st == Incompatible && !bj.Deadline.After(j.Updated):
+		case st == Incompatible && bj.Deadline.Before(j.Updated):
 			return bad("branch %s: deadline %v passed before the last change without a block", bj.Account, bj.Deadline)
 		case st == Blocked && bj.Deadline.After(bj.Since):
 			return bad("branch %s blocked before its deadline %v", bj.Account, bj.Deadline)
