@@ -27,6 +27,8 @@
 // and every command checks everything before it changes anything, so a
 // refusal leaves the network exactly as it was. Commands refuse to run while
 // a deadline of the network is due (advance it first), so that no effect is
-// ever lost. [Engine.PreviewPlan] shows a plan change's consequences without
-// committing them.
+// ever lost. [Network.NextDeadline] is the one timestamp to index per network,
+// [Engine.Project] lists the blocks that will fall if nobody acts, and
+// [Engine.PreviewPlan] shows a plan change's consequences without committing
+// them.
 package network

@@ -383,3 +383,37 @@ func (e *Engine) Advance(n *Network, now time.Time, dst []Effect) ([]Effect, err
 		n.tidy()
 	}
 }
+
+// Project returns every effect that will happen to n if nobody acts: the
+// blocks the plan compatibility check will set, in time order, on each
+// incompatible branch (NET-07) and on a lapsed head (NET-09), numbered as
+// Advance will number them. It changes nothing and takes time in the number
+// of incompatible branches only.
+func (e *Engine) Project(n *Network) []Effect {
+	var out []Effect
+	seq := n.seq
+	next := func(k EffectKind, acc tenancy.AccountID, at time.Time, d Effect) {
+		seq++
+		d.Kind, d.Network, d.Account, d.At, d.Seq = k, n.head, acc, at, seq
+		if d.Rule == "" {
+			d.Rule = effectRules[k]
+		}
+		out = append(out, d)
+	}
+	head := n.HeadDeadline()
+	for _, d := range n.queue[n.front:] {
+		b, ok := n.branches[d.branch]
+		if !ok || b.Status != Incompatible || !b.Deadline.Equal(d.at) {
+			continue
+		}
+		if !head.IsZero() && head.Before(d.at) {
+			next(EffectBlock, n.head, head, Effect{Rule: "NET-09", Cause: CauseHead})
+			head = time.Time{}
+		}
+		next(EffectBlock, d.branch, d.at, Effect{Cause: CauseBranch})
+	}
+	if !head.IsZero() {
+		next(EffectBlock, n.head, head, Effect{Rule: "NET-09", Cause: CauseHead})
+	}
+	return out
+}

@@ -81,3 +81,37 @@ func TestNET07_DeletedBlockedBranchIsUnlistedWithoutUnblock(t *testing.T) {
 		}
 	}
 }
+
+// NET-07 and NET-09: Project lists, without changing anything, exactly the
+// blocks Advance will set if nobody acts, in order and numbered alike.
+func TestNET07_ProjectAgreesWithAdvance(t *testing.T) {
+	w, n, head, _ := nrIncompatible(t)
+	// The head lapses as well: cancel at once, then observe.
+	at := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
+	if _, _, _, err := w.net.ApplyPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda), Now: true}); err != nil {
+		t.Fatal(err)
+	}
+	before := nrSnap(t, n)
+	proj := w.net.Project(n)
+	if after := nrSnap(t, n); after != before {
+		t.Fatal("Project changed the network")
+	}
+	// b1 is blocked on 17 April (2 April + 15 days), the head on 20 April
+	// (5 April + 15 days).
+	if len(proj) != 2 || proj[0].Account != "b1" || proj[1].Account != nrHQ ||
+		!proj[0].At.Equal(time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)) || !proj[1].At.Equal(time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("projection %v", proj)
+	}
+	got := w.advanceNet(n, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(got) != len(proj) {
+		t.Fatalf("Advance gave %v, Project %v", got, proj)
+	}
+	for i := range got {
+		if got[i].ID() != proj[i].ID() || got[i].Cause != proj[i].Cause || got[i].Rule != proj[i].Rule {
+			t.Errorf("effect %d: Advance %v, Project %v", i, got[i], proj[i])
+		}
+	}
+	if len(w.net.Project(n)) != 0 {
+		t.Error("a network with every block set still projects some")
+	}
+}
