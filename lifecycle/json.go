@@ -1,12 +1,11 @@
 package lifecycle
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"time"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/internal/strict"
 	"github.com/tenancykit/tenancy/plan"
 )
 
@@ -71,30 +70,15 @@ func (a Account) MarshalJSON() ([]byte, error) {
 // On error the receiver is unchanged.
 func (a *Account) UnmarshalJSON(b []byte) error {
 	var j accountJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	if err := strict.Decode(b, &j); err != nil {
 		return tenancy.Refuse("", ErrCorrupt, "%v", err)
-	}
-	// More misses a stray ] or }; only the end of the input will do.
-	if _, err := dec.Token(); err != io.EOF {
-		return tenancy.Refuse("", ErrCorrupt, "data after the account")
 	}
 	if j.V != SchemaVersion {
 		return tenancy.Refuse("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
 	}
 	loc := j.Sub.Location()
-	unwritable := false
-	in := func(t time.Time) time.Time {
-		if t.IsZero() {
-			return time.Time{}
-		}
-		t = t.In(loc)
-		if _, off := t.Zone(); off%60 != 0 || t.Year() < 0 || t.Year() > 9999 {
-			unwritable = true
-		}
-		return t
-	}
+	z := strict.Zone{Loc: loc}
+	in := z.In
 	out := Account{
 		ID: j.ID, Owner: j.Owner, DomainZone: j.DomainZone, Sub: j.Sub,
 		LastActivity: in(j.LastActivity), Deadline: in(j.Deadline), Warned: j.Warned,
@@ -115,7 +99,7 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 	for _, bl := range j.Blocks {
 		out.Blocks = append(out.Blocks, Block{Cause: bl.Cause, Since: in(bl.Since)})
 	}
-	if unwritable {
+	if z.Unwritable {
 		return tenancy.Refuse("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", loc)
 	}
 	if err := out.Validate(); err != nil {

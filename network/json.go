@@ -1,14 +1,13 @@
 package network
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"time"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/internal/strict"
 )
 
 // SchemaVersion is the version of the JSON form of a Network.
@@ -58,13 +57,8 @@ func (n *Network) MarshalJSON() ([]byte, error) {
 // unchanged.
 func (n *Network) UnmarshalJSON(b []byte) error {
 	var j networkJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	if err := strict.Decode(b, &j); err != nil {
 		return tenancy.Refuse("", ErrCorrupt, "%v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return tenancy.Refuse("", ErrCorrupt, "data after the network")
 	}
 	bad := func(format string, args ...any) error { return tenancy.Refuse("", ErrCorrupt, format, args...) }
 	if j.V != SchemaVersion {

@@ -1,10 +1,8 @@
 package plan
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/internal/strict"
 )
 
 // PlanID identifies a plan in a catalog, for example "professional".
@@ -358,13 +357,8 @@ func (c *Catalog) MarshalJSON() ([]byte, error) {
 // does; on error the receiver is left unchanged.
 func (c *Catalog) UnmarshalJSON(b []byte) error {
 	var raw catalogJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
+	if err := strict.Decode(b, &raw); err != nil {
 		return catalogError([]string{err.Error()})
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return catalogError([]string{"data after the catalog"})
 	}
 	nc, err := NewCatalog(raw.Currency, raw.Plans...)
 	if err != nil {

@@ -1,14 +1,13 @@
 package plan
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/internal/strict"
 )
 
 // SchemaVersion is the version of the JSON form of a Subscription. Decoding
@@ -70,13 +69,8 @@ func (s Subscription) MarshalJSON() ([]byte, error) {
 // breaks an invariant of Validate. On error the receiver is unchanged.
 func (s *Subscription) UnmarshalJSON(b []byte) error {
 	var j subscriptionJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
+	if err := strict.Decode(b, &j); err != nil {
 		return tenancy.Refuse("", ErrCorrupt, "%v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return tenancy.Refuse("", ErrCorrupt, "data after the subscription")
 	}
 	if j.V != SchemaVersion {
 		return tenancy.Refuse("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
@@ -94,17 +88,8 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	// RFC 3339 has years 0 to 9999 and whole-minute offsets: a time that
 	// cannot be written in loc within them would not encode, or would
 	// encode as another instant (a local mean time offset of 9:18:59).
-	unwritable := false
-	in := func(t time.Time) time.Time {
-		if t.IsZero() {
-			return time.Time{}
-		}
-		t = t.In(loc)
-		if _, off := t.Zone(); off%60 != 0 || t.Year() < 0 || t.Year() > 9999 {
-			unwritable = true
-		}
-		return t
-	}
+	z := strict.Zone{Loc: loc}
+	in := z.In
 	out := Subscription{
 		Account: j.Account, Plan: j.Plan, Status: status, Period: j.Period, AnchorDay: j.AnchorDay,
 		Start: in(j.Start), End: in(j.End), GraceEnd: in(j.GraceEnd),
@@ -117,7 +102,7 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	if status == 0 {
 		return tenancy.Refuse("", ErrCorrupt, "unknown status %q", j.Status)
 	}
-	if unwritable {
+	if z.Unwritable {
 		return tenancy.Refuse("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", j.Zone)
 	}
 	if err := out.Validate(); err != nil {
