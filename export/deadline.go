@@ -1,0 +1,212 @@
+package export
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/lifecycle"
+	"github.com/tenancykit/tenancy/plan"
+)
+
+// Access is what remains of a category's data once its deadline has passed.
+type Access uint8
+
+// The access levels after a deadline, from the mildest.
+const (
+	// AccessReadDelete: the data is over the new plan's limits; users may
+	// read and delete it but not add or change (PLAN-08).
+	AccessReadDelete Access = iota + 1
+	// AccessReadOnly: over the limits and read-only (PLAN-08).
+	AccessReadOnly
+	// AccessHidden: over the limits and hidden until the account is back
+	// within them; it is kept intact (PLAN-08).
+	AccessHidden
+	// AccessSuspended: the account is suspended; nobody can use it until
+	// an administrator restores it (LIFE-01, LIFE-04).
+	AccessSuspended
+	// AccessPurged: the data is deleted for good (LIFE-04, LIFE-05).
+	AccessPurged
+)
+
+// String names the access level, for example "read-delete".
+func (a Access) String() string {
+	switch a {
+	case AccessReadDelete:
+		return "read-delete"
+	case AccessReadOnly:
+		return "read-only"
+	case AccessHidden:
+		return "hidden"
+	case AccessSuspended:
+		return "suspended"
+	case AccessPurged:
+		return "purged"
+	}
+	return fmt.Sprintf("Access(%d)", uint8(a))
+}
+
+// Readable reports whether users can still read the data, and so export
+// it, at this access level.
+func (a Access) Readable() bool { return a == AccessReadDelete || a == AccessReadOnly }
+
+func accessOf(a plan.Access) Access {
+	switch a {
+	case plan.AccessReadOnly:
+		return AccessReadOnly
+	case plan.AccessNone:
+		return AccessHidden
+	}
+	return AccessReadDelete
+}
+
+// Deadline is when an account's data in one category stops being fully
+// accessible, if nobody acts (EXP-02).
+type Deadline struct {
+	Category Category
+	// At is the moment access shrinks: an export must be finished before
+	// it. It is the instant of the projected event that causes it, exactly
+	// as lifecycle.Engine.Project reports it. Zero when nothing in the
+	// projection ever restricts the category.
+	At time.Time
+	// Access is what remains from At on.
+	Access Access
+	// Rule is the rule of the event at At: PLAN-08 for a smaller plan
+	// (after a downgrade, a cancellation, a trial's or a grace's end),
+	// LIFE-01 for a suspension, LIFE-04 for a deletion.
+	Rule tenancy.RuleID
+	// Lost is when the data can no longer be read at all: At itself when
+	// Access is not readable, a later suspension or deletion otherwise.
+	// Zero when the projection never takes read access away.
+	Lost time.Time
+	// Reason says what happens at At, in words.
+	Reason string
+}
+
+// Due reports whether the deadline exists, that is whether At is set.
+func (d Deadline) Due() bool { return !d.At.IsZero() }
+
+// String returns the deadline as one line.
+func (d Deadline) String() string {
+	if !d.Due() {
+		return fmt.Sprintf("%s: no deadline", d.Category)
+	}
+	return fmt.Sprintf("%s: before %s (%s): %s", d.Category, d.At.Format(time.RFC3339), d.Rule, d.Reason)
+}
+
+// Deadlines returns, for every category account a holds something of
+// (h, as in Checklist), the last moment its data stays fully accessible if
+// nobody acts from now on: no login, no payment, no command (EXP-02). The
+// moments come from the projection of a advanced to now
+// (lifecycle.Engine.Project), so they agree with it to the nanosecond:
+//
+//   - a smaller plan taking effect (a scheduled downgrade, a cancellation at
+//     period end, the end of a trial or of grace) restricts a category when
+//     the plan lacks its feature, and the documents when the storage in use
+//     exceeds the plan's quota (PLAN-08);
+//   - the suspension of an inactive free account makes everything
+//     unusable until a restore (LIFE-01);
+//   - the purge deletes everything (LIFE-04).
+//
+// The result is sorted by At, earliest first, with categories that have no
+// deadline last; ties keep checklist order. Deadlines never changes a: it
+// works on a copy (EXP-04). An account that is already suspended or blocked
+// must be restored or unblocked before anyone can export: see
+// lifecycle.Account.Usable.
+func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Holdings) ([]Deadline, error) {
+	if eng == nil {
+		return nil, tenancy.Refuse("EXP-02", tenancy.ErrInvalid, "no lifecycle engine")
+	}
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	// Advance works on its own copy of a; a itself is never changed (EXP-04).
+	cur, _, err := eng.Advance(a, now, nil)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Stage == lifecycle.StageDeleted {
+		return nil, tenancy.Refuse("EXP-02", lifecycle.ErrDeleted, "account %s is deleted: nothing is left to export", a.ID)
+	}
+	var out []Deadline
+	for _, s := range specs {
+		if h.Count(s.cat) > 0 {
+			out = append(out, Deadline{Category: s.cat})
+		}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	plans := eng.Plans()
+	cat := plans.Catalog()
+	extra := cur.Sub.AddOns.ExtraStorageBytes
+	for _, eff := range eng.Project(cur) {
+		switch {
+		case eff.Kind == lifecycle.EffectSuspend:
+			settle(out, eff.At, AccessSuspended, "LIFE-01",
+				fmt.Sprintf("the account is suspended for inactivity; nobody can use it until an administrator restores it, and it is deleted on %s", eff.Deadline.Format(time.DateOnly)))
+		case eff.Kind == lifecycle.EffectPurge:
+			settle(out, eff.At, AccessPurged, "LIFE-04", "the account is deleted with all its data")
+		case eff.Kind == lifecycle.EffectPlan && eff.Plan.Kind == plan.EventAddOnsDeactivated:
+			extra = 0
+		case eff.Kind == lifecycle.EffectPlan && eff.Plan.Kind == plan.EventLimitsReduced:
+			pl, ok := cat.Plan(eff.Plan.Plan)
+			if !ok {
+				continue
+			}
+			over, err := plans.Restrictions(pl.ID, extra, plan.Usage{StorageBytes: h.StorageBytes})
+			if err != nil {
+				return nil, err
+			}
+			access := accessOf(over.Access)
+			for i := range out {
+				d := &out[i]
+				if d.Due() {
+					continue
+				}
+				s, _ := lookup(d.Category)
+				switch {
+				case !pl.Has(s.feature):
+					d.At, d.Access, d.Rule = eff.At, access, "PLAN-08"
+					d.Reason = fmt.Sprintf("the %s plan takes effect and lacks %s: the %s become %s", pl.Name, s.feature, s.label, access)
+				case d.Category == Documents && over.StorageOverBytes > 0:
+					d.At, d.Access, d.Rule = eff.At, access, "PLAN-08"
+					d.Reason = fmt.Sprintf("the %s plan takes effect and the storage in use exceeds its quota by %d bytes: the documents over it become %s", pl.Name, over.StorageOverBytes, access)
+				}
+				if d.Due() && !access.Readable() {
+					d.Lost = d.At
+				}
+			}
+		}
+	}
+	if cur.Stage == lifecycle.StageSuspended {
+		for i := range out {
+			out[i].Reason += fmt.Sprintf("; the account is suspended since %s: restore it to export", cur.SuspendedAt.Format(time.DateOnly))
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Deadline) int {
+		switch {
+		case x.Due() && !y.Due():
+			return -1
+		case !x.Due() && y.Due():
+			return 1
+		}
+		return x.At.Compare(y.At)
+	})
+	return out, nil
+}
+
+// settle gives every category without a deadline this one, and every
+// category whose data is still readable the moment it is lost.
+func settle(out []Deadline, at time.Time, access Access, rule tenancy.RuleID, reason string) {
+	for i := range out {
+		d := &out[i]
+		if !d.Due() {
+			d.At, d.Access, d.Rule, d.Reason = at, access, rule, reason
+		}
+		if d.Lost.IsZero() {
+			d.Lost = at
+		}
+	}
+}

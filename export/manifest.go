@@ -1,0 +1,144 @@
+package export
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/internal/strict"
+)
+
+// SchemaVersion is the version of the manifest's JSON form.
+const SchemaVersion = 1
+
+// ManifestPath is where an archive holds its manifest: the last entry.
+const ManifestPath = "manifest.json"
+
+// Neutralisation names how CSV cells a spreadsheet would run as formulas
+// are written: prefixed with one apostrophe (see Writer.WriteTable).
+const Neutralisation = "apostrophe"
+
+// Manifest describes an archive completely, so that anyone can check it:
+// which account, when, and every file with its record count, size and
+// SHA-256 (EXP-03). It is the archive's last entry, stored uncompressed.
+type Manifest struct {
+	Schema  int               `json:"schema"`
+	Account tenancy.AccountID `json:"account"`
+	// At is the moment the export was taken, in UTC.
+	At time.Time `json:"at"`
+	// Neutralisation is how formula cells in CSV files are neutralised;
+	// each file says how many cells it changed.
+	Neutralisation string      `json:"neutralisation"`
+	Files          []FileEntry `json:"files"`
+}
+
+// FileEntry is one file of an archive.
+type FileEntry struct {
+	// Path is the file's name in the archive, for example
+	// "crm/contacts.csv".
+	Path     string   `json:"path"`
+	Category Category `json:"category"`
+	// Records counts the rows of a CSV file (without the header), the
+	// events of a calendar, and 1 for a document.
+	Records int64 `json:"records"`
+	// Bytes and SHA256 (lowercase hex) are the file's content.
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	// Method is "store" or "deflate"; StoredBytes and StoredSHA256 are the
+	// bytes as the ZIP holds them, so that no change to the compressed
+	// form goes unseen either.
+	Method       string `json:"method"`
+	StoredBytes  int64  `json:"stored_bytes"`
+	StoredSHA256 string `json:"stored_sha256"`
+	// Neutralised counts the CSV cells prefixed with an apostrophe because
+	// a spreadsheet would have run them as formulas.
+	Neutralised int64 `json:"neutralised,omitempty"`
+	// Repaired counts the values whose invalid UTF-8, or control
+	// characters a calendar cannot hold, were replaced by U+FFFD.
+	Repaired int64 `json:"repaired,omitempty"`
+	// Original is a document's name as the source gave it, when the safe
+	// path differs from it.
+	Original string `json:"original,omitempty"`
+}
+
+// Records returns the records of category c the manifest lists: the sum
+// over its files.
+func (m Manifest) Records(c Category) int64 {
+	var n int64
+	for _, f := range m.Files {
+		if f.Category == c {
+			n += f.Records
+		}
+	}
+	return n
+}
+
+// File returns the entry for path.
+func (m Manifest) File(path string) (FileEntry, bool) {
+	for _, f := range m.Files {
+		if f.Path == path {
+			return f, true
+		}
+	}
+	return FileEntry{}, false
+}
+
+// Encode returns the manifest's JSON form.
+func (m Manifest) Encode() ([]byte, error) {
+	return json.Marshal(m)
+}
+
+func validDigest(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// DecodeManifest decodes a manifest strictly: no unknown field, nothing
+// after it, the schema version this package writes, and every file entry
+// well formed: a safe, unique path that is not the manifest's, a known
+// category, counts and sizes not below zero, digests of 64 lowercase hex
+// digits. Every error matches ErrMalformed.
+func DecodeManifest(b []byte) (Manifest, error) {
+	var m Manifest
+	if err := strict.Decode(b, &m); err != nil {
+		return Manifest{}, malformed("manifest: %v", err)
+	}
+	if m.Schema != SchemaVersion {
+		return Manifest{}, malformed("manifest: schema %d, want %d", m.Schema, SchemaVersion)
+	}
+	if m.Account == "" || m.At.IsZero() {
+		return Manifest{}, malformed("manifest: no account or no time")
+	}
+	if m.Neutralisation != Neutralisation {
+		return Manifest{}, malformed("manifest: unknown neutralisation %q", m.Neutralisation)
+	}
+	m.At = m.At.UTC()
+	seen := make(map[string]bool, len(m.Files))
+	for i, f := range m.Files {
+		switch {
+		case !safeEntry(f.Path) || f.Path == ManifestPath:
+			return Manifest{}, malformed("manifest: file %d: unsafe path %q", i, f.Path)
+		case seen[fold(f.Path)]:
+			return Manifest{}, malformed("manifest: file %d: %q is listed twice", i, f.Path)
+		case !f.Category.Valid() || f.Category.Method() == MethodManual:
+			return Manifest{}, malformed("manifest: file %d: category %q", i, f.Category)
+		case f.Records < 0 || f.Bytes < 0 || f.StoredBytes < 0 || f.Neutralised < 0 || f.Repaired < 0:
+			return Manifest{}, malformed("manifest: file %d: a count below zero", i)
+		case !validDigest(f.SHA256) || !validDigest(f.StoredSHA256):
+			return Manifest{}, malformed("manifest: file %d: a digest is not 64 lowercase hex digits", i)
+		case f.Method != "store" && f.Method != "deflate":
+			return Manifest{}, malformed("manifest: file %d: method %q", i, f.Method)
+		}
+		seen[fold(f.Path)] = true
+	}
+	return m, nil
+}

@@ -1,0 +1,421 @@
+package export
+
+import (
+	"archive/zip"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/tenancykit/tenancy"
+)
+
+// ErrSource is matched by the error a Writer returns when a source fails
+// mid-stream; the source's own error is wrapped too.
+var ErrSource = errors.New("export source failed")
+
+// Options tune a Writer.
+type Options struct {
+	// Store writes the files uncompressed: faster, larger. By default
+	// they are deflated.
+	Store bool
+	// Level is the deflate level, from flate.BestSpeed (1) to
+	// flate.BestCompression (9); 0 means flate.DefaultCompression.
+	Level int
+}
+
+// File is one Drive document, as a service's document source yields it.
+type File struct {
+	// Name is the document's name, which may hold folders ("Q3/report.pdf").
+	// The archive path is made safe from it (see Writer.WriteFiles).
+	Name string
+	// Body is read to its end before the source is asked for the next
+	// file, so the source may close it once yield returns.
+	Body io.Reader
+}
+
+// flushAt is how many encoded bytes are gathered before they go to the
+// archive.
+const flushAt = 64 << 10
+
+// Writer streams an export archive, a ZIP file, to an io.Writer (EXP-03).
+// The service hands it each category as an iterator; records are encoded
+// and written as they come, so memory does not grow with the number of
+// records. Close writes the manifest.
+//
+// The sources are only read (EXP-04): the writer never changes a row, an
+// event or a document, and takes no handle that could. A Writer is not
+// safe for concurrent use.
+//
+// When a source fails, or a write to the destination does, every later
+// call returns that error and the archive is left unfinished, without its
+// directory or its manifest: no ZIP tool opens it as complete and Verify
+// reports it.
+type Writer struct {
+	zw    *zip.Writer
+	man   Manifest
+	store bool
+	fl    *flate.Writer
+	level int
+	err   error
+	done  map[Category]bool
+	names *namer
+	buf   []byte
+	copy  []byte
+	e     entry
+}
+
+// entry is the file being written: its content goes through the hashes
+// and, deflated or not, into the ZIP.
+type entry struct {
+	fh      *zip.FileHeader
+	out     io.Writer
+	fl      *flate.Writer
+	sum     hash.Hash
+	crc     hash.Hash32
+	stored  hash.Hash
+	n       int64
+	storedN int64
+}
+
+func (e *entry) Write(p []byte) (int, error) {
+	e.sum.Write(p)
+	e.crc.Write(p)
+	e.n += int64(len(p))
+	if e.fl != nil {
+		return e.fl.Write(p)
+	}
+	return rawSink{e}.Write(p)
+}
+
+// rawSink receives the bytes as the ZIP stores them.
+type rawSink struct{ e *entry }
+
+func (r rawSink) Write(p []byte) (int, error) {
+	r.e.stored.Write(p)
+	r.e.storedN += int64(len(p))
+	return r.e.out.Write(p)
+}
+
+// NewWriter starts an archive of account's data taken at at, written to
+// dst. The time must fall in the years 1980 to 2107, which a ZIP can hold.
+func NewWriter(dst io.Writer, account tenancy.AccountID, at time.Time, opt Options) (*Writer, error) {
+	if dst == nil || account == "" {
+		return nil, tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "an archive needs a destination and an account")
+	}
+	at = at.UTC()
+	if y := at.Year(); y < 1980 || y > 2107 {
+		return nil, tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "export time %s is outside the years 1980 to 2107", at.Format(time.RFC3339))
+	}
+	if opt.Level < 0 || opt.Level > flate.BestCompression {
+		return nil, tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "deflate level %d is outside 0 to 9", opt.Level)
+	}
+	level := opt.Level
+	if level == 0 {
+		level = flate.DefaultCompression
+	}
+	return &Writer{
+		zw:    zip.NewWriter(dst),
+		man:   Manifest{Schema: SchemaVersion, Account: account, At: at, Neutralisation: Neutralisation, Files: []FileEntry{}},
+		store: opt.Store,
+		level: level,
+		done:  map[Category]bool{},
+		names: newNamer("drive/"),
+		e:     entry{sum: sha256.New(), crc: crc32.NewIEEE(), stored: sha256.New()},
+	}, nil
+}
+
+// entryHeader is the header of every entry this package writes: a data
+// descriptor after the data, the UTF-8 flag for a name that is not ASCII,
+// the time in MS-DOS form, no extra field. Verify rebuilds the same headers
+// to check that no byte outside the files changed.
+func entryHeader(name string, method uint16, at time.Time) *zip.FileHeader {
+	fh := &zip.FileHeader{Name: name, Method: method, Flags: 0x8, CreatorVersion: 20, ReaderVersion: 20}
+	for i := 0; i < len(name); i++ {
+		if name[i] >= 0x80 {
+			fh.Flags |= 0x800
+			break
+		}
+	}
+	at = at.UTC()
+	fh.ModifiedDate = uint16(at.Day() + int(at.Month())<<5 + (at.Year()-1980)<<9)
+	fh.ModifiedTime = uint16(at.Second()/2 + at.Minute()<<5 + at.Hour()<<11)
+	return fh
+}
+
+// setSizes records an entry's checksum and sizes in its header, as the
+// data descriptor and the directory will write them.
+func setSizes(fh *zip.FileHeader, crc uint32, stored, content uint64) {
+	const max32 = 1<<32 - 1
+	fh.CRC32 = crc
+	fh.CompressedSize64, fh.UncompressedSize64 = stored, content
+	if stored >= max32 || content >= max32 {
+		fh.CompressedSize, fh.UncompressedSize = max32, max32
+		fh.ReaderVersion = 45
+		return
+	}
+	fh.CompressedSize, fh.UncompressedSize = uint32(stored), uint32(content)
+}
+
+// begin checks that category c may be written now, once, with method m.
+func (w *Writer) begin(c Category, m Method) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.zw == nil {
+		return tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "the archive is closed")
+	}
+	if c.Method() != m {
+		return tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "category %q is not exported as %s", c, m)
+	}
+	if w.done[c] {
+		return tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "category %q is already in the archive", c)
+	}
+	w.done[c] = true
+	return nil
+}
+
+// fail makes err sticky: the archive is left unfinished.
+func (w *Writer) fail(err error) error {
+	if w.err == nil {
+		w.err = err
+	}
+	return w.err
+}
+
+// open starts an entry.
+func (w *Writer) open(name string, store bool) error {
+	method := zip.Deflate
+	if store {
+		method = zip.Store
+	}
+	fh := entryHeader(name, method, w.man.At)
+	out, err := w.zw.CreateRaw(fh)
+	if err != nil {
+		return err
+	}
+	e := &w.e
+	e.fh, e.out, e.n, e.storedN, e.fl = fh, out, 0, 0, nil
+	e.sum.Reset()
+	e.crc.Reset()
+	e.stored.Reset()
+	if !store {
+		if w.fl == nil {
+			if w.fl, err = flate.NewWriter(rawSink{e}, w.level); err != nil {
+				return err
+			}
+		} else {
+			w.fl.Reset(rawSink{e})
+		}
+		e.fl = w.fl
+	}
+	return nil
+}
+
+// flush writes the gathered bytes into the entry.
+func (w *Writer) flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	_, err := w.e.Write(w.buf)
+	w.buf = w.buf[:0]
+	return err
+}
+
+// close finishes the entry and lists it in the manifest.
+func (w *Writer) close(fe FileEntry) error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	e := &w.e
+	if e.fl != nil {
+		if err := e.fl.Close(); err != nil {
+			return err
+		}
+	}
+	setSizes(e.fh, e.crc.Sum32(), uint64(e.storedN), uint64(e.n))
+	fe.Path = e.fh.Name
+	fe.Bytes, fe.SHA256 = e.n, hex.EncodeToString(e.sum.Sum(nil))
+	fe.StoredBytes, fe.StoredSHA256 = e.storedN, hex.EncodeToString(e.stored.Sum(nil))
+	fe.Method = "deflate"
+	if e.fl == nil {
+		fe.Method = "store"
+	}
+	w.man.Files = append(w.man.Files, fe)
+	return nil
+}
+
+func sourceFailed(path string, n int64, err error) error {
+	return fmt.Errorf("%w: %s, after %d records: %w", ErrSource, path, n, err)
+}
+
+// WriteTable writes category c, one of the CSV categories (contacts,
+// deals, leads, tasks), to its path (Category.Path): the header row, then
+// every row rows yields, as RFC 4180 CSV in UTF-8 with CRLF line ends
+// (EXP-01). Every row must have as many cells as the header.
+//
+// A cell a spreadsheet would run as a formula, one that starts with =, +,
+// -, @, a tab or a carriage return (after any apostrophes), gets one
+// apostrophe in front; the manifest counts them per file (Neutralised), and
+// ReadTable takes the apostrophe off again. Invalid UTF-8 is replaced by
+// U+FFFD and counted (Repaired).
+func (w *Writer) WriteTable(c Category, header []string, rows iter.Seq2[[]string, error]) error {
+	if err := w.begin(c, MethodCSV); err != nil {
+		return err
+	}
+	if len(header) == 0 || rows == nil {
+		return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "%s: a table needs a header and rows", c))
+	}
+	if err := w.open(c.Path(), w.store); err != nil {
+		return w.fail(err)
+	}
+	var counts csvCounts
+	w.buf = appendRecord(w.buf[:0], header, &counts)
+	var n int64
+	for row, err := range rows {
+		if err != nil {
+			return w.fail(sourceFailed(c.Path(), n, err))
+		}
+		if len(row) != len(header) {
+			return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "%s: row %d has %d cells, the header %d", c.Path(), n+1, len(row), len(header)))
+		}
+		w.buf = appendRecord(w.buf, row, &counts)
+		n++
+		if len(w.buf) >= flushAt {
+			if err := w.flush(); err != nil {
+				return w.fail(err)
+			}
+		}
+	}
+	return w.fail0(w.close(FileEntry{Category: c, Records: n, Neutralised: counts.neutralised, Repaired: counts.repaired}))
+}
+
+// fail0 is fail for an error that may be nil.
+func (w *Writer) fail0(err error) error {
+	if err == nil {
+		return nil
+	}
+	return w.fail(err)
+}
+
+// WriteCalendar writes the calendar events to calendar/events.ics as an
+// RFC 5545 iCalendar file (EXP-01). Times are written in UTC to the
+// second; text keeps its line breaks, and characters iCalendar cannot hold
+// become U+FFFD, counted in the manifest (Repaired). An event without a
+// start, or that ends before it starts, is refused.
+func (w *Writer) WriteCalendar(events iter.Seq2[Event, error]) error {
+	if err := w.begin(Events, MethodICalendar); err != nil {
+		return err
+	}
+	if events == nil {
+		return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "no calendar source"))
+	}
+	if err := w.open(Events.Path(), w.store); err != nil {
+		return w.fail(err)
+	}
+	enc := icsEncoder{account: w.man.Account, stamp: w.man.At.Format(icsStamp)}
+	w.buf = enc.header(w.buf[:0])
+	for ev, err := range events {
+		if err != nil {
+			return w.fail(sourceFailed(Events.Path(), enc.n, err))
+		}
+		if w.buf, err = enc.event(w.buf, ev); err != nil {
+			return w.fail(err)
+		}
+		if len(w.buf) >= flushAt {
+			if err := w.flush(); err != nil {
+				return w.fail(err)
+			}
+		}
+	}
+	w.buf = enc.footer(w.buf)
+	return w.fail0(w.close(FileEntry{Category: Events, Records: enc.n, Repaired: enc.fixed}))
+}
+
+// WriteFiles writes every Drive document under drive/, one entry each,
+// reading its Body to the end (EXP-01). The path is made safe from the
+// name: backslashes count as folder separators; empty, "." and ".."
+// elements are dropped, so no path is absolute or climbs out of drive/;
+// characters Windows forbids become '_'; device names get a leading '_';
+// and a path already taken, ignoring case, or one whose folder is already
+// a file, gets a number ("report (2).pdf"). The manifest keeps the
+// original name of every document whose path differs from it.
+func (w *Writer) WriteFiles(files iter.Seq2[File, error]) error {
+	if err := w.begin(Documents, MethodFiles); err != nil {
+		return err
+	}
+	if files == nil {
+		return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "no document source"))
+	}
+	if w.copy == nil {
+		w.copy = make([]byte, 32<<10)
+	}
+	var n int64
+	for f, err := range files {
+		if err != nil {
+			return w.fail(sourceFailed("drive/", n, err))
+		}
+		if f.Body == nil {
+			return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "document %q has no body", f.Name))
+		}
+		name := w.names.name(f.Name)
+		if err := w.open(name, w.store); err != nil {
+			return w.fail(err)
+		}
+		if _, err := io.CopyBuffer(&w.e, onlyReader{f.Body}, w.copy); err != nil {
+			return w.fail(sourceFailed(name, n, err))
+		}
+		fe := FileEntry{Category: Documents, Records: 1}
+		if name != "drive/"+f.Name {
+			fe.Original = f.Name
+		}
+		if err := w.close(fe); err != nil {
+			return w.fail(err)
+		}
+		n++
+	}
+	return nil
+}
+
+// onlyReader hides every method of a reader but Read, so that io.Copy
+// cannot take another path (WriterTo) into the source.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// Close writes the manifest as the archive's last entry and the ZIP's
+// directory, and returns the manifest. It does not close the destination.
+// After an earlier error it writes nothing more and returns that error,
+// with the manifest of the files finished so far.
+func (w *Writer) Close() (Manifest, error) {
+	if w.err != nil {
+		return w.man, w.err
+	}
+	if w.zw == nil {
+		return w.man, tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "the archive is closed")
+	}
+	b, err := w.man.Encode()
+	if err != nil {
+		return w.man, w.fail(err)
+	}
+	fh := entryHeader(ManifestPath, zip.Store, w.man.At)
+	out, err := w.zw.CreateRaw(fh)
+	if err == nil {
+		_, err = out.Write(b)
+	}
+	if err != nil {
+		return w.man, w.fail(err)
+	}
+	setSizes(fh, crc32.ChecksumIEEE(b), uint64(len(b)), uint64(len(b)))
+	if err := w.zw.Close(); err != nil {
+		return w.man, w.fail(err)
+	}
+	w.zw = nil
+	return w.man, nil
+}
