@@ -18,11 +18,11 @@ import (
 // small: about 40 bytes with a string key, the key's own bytes aside.
 // Keys due at the same second come in no particular order.
 type Queue[K comparable] struct {
-	heap []slot     // a 4-ary min-heap on at
-	pos  []int32    // pos[id]: where id is in heap, -1 when id is free
-	keys []K        // keys[id]
-	ids  index      // key to id
-	free []uint32   // ids to reuse
+	heap []slot   // a 4-ary min-heap on at
+	pos  []int32  // pos[id]: where id is in heap, -1 when id is free
+	keys []K      // keys[id]
+	ids  index    // key to id
+	free []uint32 // ids to reuse
 }
 
 // index finds a key's id: an open-addressing hash table of ids, probed
