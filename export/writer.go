@@ -91,7 +91,9 @@ func (e *entry) Write(p []byte) (int, error) {
 	if e.fl != nil {
 		return e.fl.Write(p)
 	}
-	return rawSink{e}.Write(p)
+	// Stored: the stored form is the content, hashed once.
+	e.storedN += int64(len(p))
+	return e.out.Write(p)
 }
 
 // rawSink receives the bytes as the ZIP stores them.
@@ -242,10 +244,9 @@ func (w *Writer) close(fe FileEntry) error {
 	setSizes(e.fh, e.crc.Sum32(), uint64(e.storedN), uint64(e.n))
 	fe.Path = e.fh.Name
 	fe.Bytes, fe.SHA256 = e.n, hex.EncodeToString(e.sum.Sum(nil))
-	fe.StoredBytes, fe.StoredSHA256 = e.storedN, hex.EncodeToString(e.stored.Sum(nil))
-	fe.Method = "deflate"
-	if e.fl == nil {
-		fe.Method = "store"
+	fe.StoredBytes, fe.StoredSHA256, fe.Method = e.storedN, fe.SHA256, "store"
+	if e.fl != nil {
+		fe.StoredSHA256, fe.Method = hex.EncodeToString(e.stored.Sum(nil)), "deflate"
 	}
 	w.man.Files = append(w.man.Files, fe)
 	return nil
