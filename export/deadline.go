@@ -104,7 +104,9 @@ func (d Deadline) String() string {
 //   - a smaller plan taking effect (a scheduled downgrade, a cancellation at
 //     period end, the end of a trial or of grace) restricts a category when
 //     the plan lacks its feature, and the documents when the storage in use
-//     exceeds the plan's quota (PLAN-08);
+//     exceeds the plan's quota (PLAN-08); a category the plan in effect now
+//     already restricts loses nothing more then, so its deadline is the
+//     next loss of access below;
 //   - the suspension of an inactive free account makes everything
 //     unusable until a restore (LIFE-01);
 //   - the purge deletes everything (LIFE-04).
@@ -141,6 +143,13 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 	plans := eng.Plans()
 	cat := plans.Catalog()
 	extra := cur.Sub.AddOns.ExtraStorageBytes
+	// A category the plan in effect already restricts loses nothing more
+	// when a smaller plan takes effect: its deadline is the next loss of
+	// access, the suspension or the purge (PLAN-08, LIFE-01).
+	already, err := restricted(eng, cur, h)
+	if err != nil {
+		return nil, err
+	}
 	for _, eff := range eng.Project(cur) {
 		switch {
 		case eff.Kind == lifecycle.EffectSuspend:
@@ -162,7 +171,7 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 			access := accessOf(over.Access)
 			for i := range out {
 				d := &out[i]
-				if d.Due() {
+				if d.Due() || already[d.Category] {
 					continue
 				}
 				s, _ := lookup(d.Category)
@@ -194,6 +203,29 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 		}
 		return x.At.Compare(y.At)
 	})
+	return out, nil
+}
+
+// restricted reports the categories that a's plan in effect already
+// restricts for an account holding h: those whose feature it lacks, and
+// the documents when the storage in use exceeds its quota with add-ons
+// (PLAN-08).
+func restricted(eng *lifecycle.Engine, a lifecycle.Account, h Holdings) (map[Category]bool, error) {
+	plans := eng.Plans()
+	pl, ok := plans.Catalog().Plan(a.Sub.Plan)
+	if !ok {
+		return nil, tenancy.Refuse("PLAN-01", plan.ErrUnknownPlan, "no plan %q in the catalog", a.Sub.Plan)
+	}
+	over, err := plans.Restrictions(pl.ID, a.Sub.AddOns.ExtraStorageBytes, plan.Usage{StorageBytes: h.StorageBytes})
+	if err != nil {
+		return nil, err
+	}
+	out := map[Category]bool{}
+	for _, s := range specs {
+		if !pl.Has(s.feature) || (s.cat == Documents && over.StorageOverBytes > 0) {
+			out[s.cat] = true
+		}
+	}
 	return out, nil
 }
 

@@ -18,7 +18,9 @@ type Event struct {
 	UID                            string
 	Summary, Description, Location string
 	// Start is required. End is optional; when set it must be after
-	// Start. Times are written in UTC to the second.
+	// Start. Times are written in UTC to the second. A time written with
+	// a year outside 1 to 9999 (for an all-day date, the year in its own
+	// location), or as the zero time, which stands for none, is refused.
 	Start, End time.Time
 	// AllDay writes Start and End as dates (their calendar dates in their
 	// own locations); End is then the day after the last day, as RFC 5545
@@ -135,14 +137,25 @@ func (e *icsEncoder) when(dst []byte, name string, t time.Time, allDay bool) []b
 	return appendFolded(dst, e.line)
 }
 
-func validYear(t time.Time) bool { y := t.UTC().Year(); return y >= 1 && y <= 9999 }
+// writable reports whether t can be written and read back as it is
+// written (its UTC time to the second, or for an all-day date its
+// calendar date in its own location): a year from 1 to 9999, and not the
+// zero time, which stands for no time.
+func writable(t time.Time, allDay bool) bool {
+	w := t.UTC().Truncate(time.Second)
+	if allDay {
+		w = dateOf(t)
+	}
+	y := w.Year()
+	return !w.IsZero() && y >= 1 && y <= 9999
+}
 
 // event appends one VEVENT, or refuses an event a calendar could not
 // import.
 func (e *icsEncoder) event(dst []byte, ev Event) ([]byte, error) {
 	e.n++
-	if ev.Start.IsZero() || !validYear(ev.Start) || (!ev.End.IsZero() && !validYear(ev.End)) {
-		return dst, tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "calendar event %d (%q): the start is missing or a year is outside 1 to 9999", e.n, ev.UID)
+	if ev.Start.IsZero() || !writable(ev.Start, ev.AllDay) || (!ev.End.IsZero() && !writable(ev.End, ev.AllDay)) {
+		return dst, tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "calendar event %d (%q): the start is missing or would be written as the zero time, or a year is outside 1 to 9999", e.n, ev.UID)
 	}
 	if !ev.End.IsZero() {
 		after := ev.End.Truncate(time.Second).After(ev.Start.Truncate(time.Second))
@@ -273,6 +286,7 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 			ev              Event
 			inCal, inEv     bool
 			ended, hasStart bool
+			hasEnd, endDate bool
 		)
 		fail := func(format string, args ...any) { yield(Event{}, malformed(format, args...)) }
 		for line, err := range icsLines(r) {
@@ -310,10 +324,16 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 					fail("nested VEVENT")
 					return
 				}
-				ev, inEv, hasStart = Event{}, true, false
+				ev, inEv, hasStart, hasEnd = Event{}, true, false, false
 			case name == "END" && value == "VEVENT":
 				if !inEv || !hasStart || ev.UID == "" {
 					fail("a VEVENT without UID or DTSTART, or END without BEGIN")
+					return
+				}
+				if hasEnd && endDate != ev.AllDay {
+					// RFC 5545 section 3.6.1: DTEND has the value type of
+					// DTSTART.
+					fail("a VEVENT whose DTSTART and DTEND are not both dates or both times")
 					return
 				}
 				inEv = false
@@ -348,10 +368,15 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 					fail("%s: %v", name, perr)
 					return
 				}
+				if t.IsZero() {
+					// The zero time stands for "no time" in an Event.
+					fail("%s: %s is no time", name, value)
+					return
+				}
 				if name == "DTSTART" {
 					ev.Start, ev.AllDay, hasStart = t, allDay, true
 				} else {
-					ev.End = t
+					ev.End, endDate, hasEnd = t, allDay, true
 				}
 			case name == "UID" || name == "SUMMARY" || name == "DESCRIPTION" || name == "LOCATION":
 				text, uerr := icsUnescape(value)

@@ -103,10 +103,11 @@ func validDigest(s string) bool {
 }
 
 // DecodeManifest decodes a manifest strictly: no unknown field, nothing
-// after it, the schema version this package writes, and every file entry
-// well formed: a safe, unique path that is not the manifest's, a known
-// category, counts and sizes not below zero, digests of 64 lowercase hex
-// digits. Every error matches ErrMalformed.
+// after it, the schema version this package writes, a time in the years
+// 1980 to 2107 (those NewWriter takes), and every file entry well formed:
+// a safe, unique path that is not the manifest's, a known category, counts
+// and sizes not below zero, digests of 64 lowercase hex digits. Every
+// error matches ErrMalformed.
 func DecodeManifest(b []byte) (Manifest, error) {
 	var m Manifest
 	if err := strict.Decode(b, &m); err != nil {
@@ -117,6 +118,11 @@ func DecodeManifest(b []byte) (Manifest, error) {
 	}
 	if m.Account == "" || m.At.IsZero() {
 		return Manifest{}, malformed("manifest: no account or no time")
+	}
+	if y := m.At.UTC().Year(); y < 1980 || y > 2107 {
+		// NewWriter takes no other years, and Encode could not write every
+		// one of them back.
+		return Manifest{}, malformed("manifest: time %s is outside the years 1980 to 2107", m.At.UTC().Format(time.RFC3339Nano))
 	}
 	if m.Neutralisation != Neutralisation {
 		return Manifest{}, malformed("manifest: unknown neutralisation %q", m.Neutralisation)

@@ -12,10 +12,11 @@ import (
 const maxNameBytes = 255
 
 // cleanElem makes one path element safe on Windows, macOS and Linux:
-// control characters and <>:"|?* become '_', trailing dots and spaces go,
-// device names such as CON or lpt1.txt get a leading '_', and the element
-// is cut to maxNameBytes without splitting a character. It returns "" for
-// an element that is nothing once cleaned, or "." or "..".
+// control characters and <>:"|?* become '_', leading spaces and trailing
+// dots and spaces go, the element is cut to maxNameBytes without splitting
+// a character, and a device name such as CON, lpt1.txt or "nul .txt" gets
+// a leading '_' (checked after the cut, which could make one). It returns
+// "" for an element that is nothing once cleaned, or "." or "..".
 func cleanElem(e string) string {
 	e = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || strings.ContainsRune(`<>:"|?*`, r) {
@@ -23,29 +24,38 @@ func cleanElem(e string) string {
 		}
 		return r
 	}, e)
-	e = strings.TrimRight(e, ". ")
-	e = strings.TrimLeft(e, " ")
-	if e == "" {
-		return ""
+	e = fitElem(strings.TrimLeft(e, " "))
+	if isDevice(e) {
+		e = fitElem("_" + e)
 	}
-	base := strings.ToUpper(e)
-	if i := strings.IndexByte(base, '.'); i >= 0 {
-		base = base[:i]
-	}
-	switch base {
-	case "CON", "PRN", "AUX", "NUL",
-		"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-		"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9":
-		e = "_" + e
-	}
+	return e
+}
+
+// fitElem cuts e to maxNameBytes without splitting a character, and drops
+// its trailing dots and spaces.
+func fitElem(e string) string {
 	if len(e) > maxNameBytes {
 		cut := maxNameBytes
 		for cut > 0 && !utf8.RuneStart(e[cut]) {
 			cut--
 		}
-		e = strings.TrimRight(e[:cut], ". ")
+		e = e[:cut]
 	}
-	return e
+	return strings.TrimRight(e, ". ")
+}
+
+// isDevice reports whether Windows takes element e for a device: CON,
+// PRN, AUX, NUL, COM1 to COM9 or LPT1 to LPT9, in any case, alone or
+// before an extension, with or without spaces before the dot.
+func isDevice(e string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(e), ".")
+	switch strings.TrimRight(base, " ") {
+	case "CON", "PRN", "AUX", "NUL",
+		"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+		"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9":
+		return true
+	}
+	return false
 }
 
 // cleanPath turns a Drive file name, which may hold folders, into a safe
@@ -129,13 +139,23 @@ func (n *namer) claim(p string) bool {
 	return true
 }
 
-// numbered returns elem with " (k)" before its extension.
+// numbered returns elem with " (k)" before its extension, its stem cut
+// without splitting a character so that the whole keeps to maxNameBytes.
+// An extension too long to keep whole counts as part of the stem.
 func numbered(elem string, k int) string {
 	ext := path.Ext(elem)
-	if ext == elem {
+	if ext == elem || len(ext) > maxNameBytes/2 {
 		ext = ""
 	}
-	return strings.TrimSuffix(elem, ext) + " (" + strconv.Itoa(k) + ")" + ext
+	stem, tag := strings.TrimSuffix(elem, ext), " ("+strconv.Itoa(k)+")"
+	if over := len(stem) + len(tag) + len(ext) - maxNameBytes; over > 0 {
+		cut := len(stem) - over
+		for cut > 0 && !utf8.RuneStart(stem[cut]) {
+			cut--
+		}
+		stem = stem[:cut]
+	}
+	return stem + tag + ext
 }
 
 // safeEntry reports whether an archive entry name is a plain relative path

@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"io"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/tenancykit/tenancy"
@@ -131,38 +132,6 @@ func NewWriter(dst io.Writer, account tenancy.AccountID, at time.Time, opt Optio
 		names: newNamer("drive/"),
 		e:     entry{sum: sha256.New(), crc: crc32.NewIEEE(), stored: sha256.New()},
 	}, nil
-}
-
-// entryHeader is the header of every entry this package writes: a data
-// descriptor after the data, the UTF-8 flag for a name that is not ASCII,
-// the time in MS-DOS form, no extra field. Verify rebuilds the same headers
-// to check that no byte outside the files changed.
-func entryHeader(name string, method uint16, at time.Time) *zip.FileHeader {
-	fh := &zip.FileHeader{Name: name, Method: method, Flags: 0x8, CreatorVersion: 20, ReaderVersion: 20}
-	for i := 0; i < len(name); i++ {
-		if name[i] >= 0x80 {
-			fh.Flags |= 0x800
-			break
-		}
-	}
-	at = at.UTC()
-	fh.ModifiedDate = uint16(at.Day() + int(at.Month())<<5 + (at.Year()-1980)<<9)
-	fh.ModifiedTime = uint16(at.Second()/2 + at.Minute()<<5 + at.Hour()<<11)
-	return fh
-}
-
-// setSizes records an entry's checksum and sizes in its header, as the
-// data descriptor and the directory will write them.
-func setSizes(fh *zip.FileHeader, crc uint32, stored, content uint64) {
-	const max32 = 1<<32 - 1
-	fh.CRC32 = crc
-	fh.CompressedSize64, fh.UncompressedSize64 = stored, content
-	if stored >= max32 || content >= max32 {
-		fh.CompressedSize, fh.UncompressedSize = max32, max32
-		fh.ReaderVersion = 45
-		return
-	}
-	fh.CompressedSize, fh.UncompressedSize = uint32(stored), uint32(content)
 }
 
 // begin checks that category c may be written now, once, with method m.
@@ -374,7 +343,7 @@ func (w *Writer) WriteFiles(files iter.Seq2[File, error]) error {
 		}
 		fe := FileEntry{Category: Documents, Records: 1}
 		if name != "drive/"+f.Name {
-			fe.Original = f.Name
+			fe.Original = strings.ToValidUTF8(f.Name, "\uFFFD") // JSON holds only UTF-8
 		}
 		if err := w.close(fe); err != nil {
 			return w.fail(err)
