@@ -1,6 +1,7 @@
 package network
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -33,7 +34,11 @@ func (e *Engine) CheckPlan(n *Network, acc tenancy.AccountID, cmd plan.Command) 
 	default:
 		return nil
 	}
-	return tenancy.Refuse("NET-10", ErrHeadLocked, "the head's plan cannot change while %d branches are connected: disconnect them first", n.active)
+	branches := fmt.Sprintf("%d branches are", n.active)
+	if n.active == 1 {
+		branches = "1 branch is"
+	}
+	return tenancy.Refuse("NET-10", ErrHeadLocked, "the head's plan cannot change while %s connected: disconnect them first", branches)
 }
 
 // ApplyPlan runs a plan command on acc, one of n's accounts, and brings n up
