@@ -19,7 +19,7 @@ import (
 // Keys due at the same second come in no particular order.
 type Queue[K comparable] struct {
 	heap []slot   // a 4-ary min-heap on at
-	pos  []int32  // pos[id]: where id is in heap, -1 when id is free
+	pos  []int32  // pos[id]: where id is in heap, while id is in use
 	keys []K      // keys[id]
 	ids  index    // key to id
 	free []uint32 // ids to reuse
@@ -161,6 +161,7 @@ func (q *Queue[K]) Grow(n int) {
 		q.pos = append(make([]int32, 0, total), q.pos...)
 		q.keys = append(make([]K, 0, total), q.keys...)
 		q.ids.where = append(make([]uint32, 0, total), q.ids.where...)
+		q.free = append(make([]uint32, 0, total), q.free...)
 	}
 }
 
@@ -243,7 +244,6 @@ func (q *Queue[K]) removeAt(i int) {
 	q.erase(id)
 	var zero K
 	q.keys[id] = zero
-	q.pos[id] = -1
 	q.free = append(q.free, id)
 	last := len(q.heap) - 1
 	if i != last {
