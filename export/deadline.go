@@ -140,8 +140,6 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 	if len(out) == 0 {
 		return out, nil
 	}
-	plans := eng.Plans()
-	cat := plans.Catalog()
 	extra := cur.Sub.AddOns.ExtraStorageBytes
 	// A category the plan in effect already restricts loses nothing more
 	// when a smaller plan takes effect: its deadline is the next loss of
@@ -160,11 +158,7 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 		case eff.Kind == lifecycle.EffectPlan && eff.Plan.Kind == plan.EventAddOnsDeactivated:
 			extra = 0
 		case eff.Kind == lifecycle.EffectPlan && eff.Plan.Kind == plan.EventLimitsReduced:
-			pl, ok := cat.Plan(eff.Plan.Plan)
-			if !ok {
-				continue
-			}
-			over, err := plans.Restrictions(pl.ID, extra, plan.Usage{StorageBytes: h.StorageBytes})
+			pl, over, err := limitsOf(eng, eff.Plan.Plan, extra, h)
 			if err != nil {
 				return nil, err
 			}
@@ -175,15 +169,13 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 					continue
 				}
 				s, _ := lookup(d.Category)
-				switch {
-				case !pl.Has(s.feature):
-					d.At, d.Access, d.Rule = eff.At, access, "PLAN-08"
-					d.Reason = fmt.Sprintf("the %s plan takes effect and lacks %s: the %s become %s", pl.Name, s.feature, s.label, access)
-				case d.Category == Documents && over.StorageOverBytes > 0:
-					d.At, d.Access, d.Rule = eff.At, access, "PLAN-08"
-					d.Reason = fmt.Sprintf("the %s plan takes effect and the storage in use exceeds its quota by %d bytes: the documents over it become %s", pl.Name, over.StorageOverBytes, access)
+				why, what := restriction(pl, over, s)
+				if why == "" {
+					continue
 				}
-				if d.Due() && !access.Readable() {
+				d.At, d.Access, d.Rule = eff.At, access, "PLAN-08"
+				d.Reason = fmt.Sprintf("the %s plan takes effect and %s: the %s become %s", pl.Name, why, what, access)
+				if !access.Readable() {
 					d.Lost = d.At
 				}
 			}
@@ -207,26 +199,45 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 }
 
 // restricted reports the categories that a's plan in effect already
-// restricts for an account holding h: those whose feature it lacks, and
-// the documents when the storage in use exceeds its quota with add-ons
-// (PLAN-08).
+// restricts for an account holding h (PLAN-08).
 func restricted(eng *lifecycle.Engine, a lifecycle.Account, h Holdings) (map[Category]bool, error) {
-	plans := eng.Plans()
-	pl, ok := plans.Catalog().Plan(a.Sub.Plan)
-	if !ok {
-		return nil, tenancy.Refuse("PLAN-01", plan.ErrUnknownPlan, "no plan %q in the catalog", a.Sub.Plan)
-	}
-	over, err := plans.Restrictions(pl.ID, a.Sub.AddOns.ExtraStorageBytes, plan.Usage{StorageBytes: h.StorageBytes})
+	pl, over, err := limitsOf(eng, a.Sub.Plan, a.Sub.AddOns.ExtraStorageBytes, h)
 	if err != nil {
 		return nil, err
 	}
 	out := map[Category]bool{}
 	for _, s := range specs {
-		if !pl.Has(s.feature) || (s.cat == Documents && over.StorageOverBytes > 0) {
+		if why, _ := restriction(pl, over, s); why != "" {
 			out[s.cat] = true
 		}
 	}
 	return out, nil
+}
+
+// limitsOf returns plan id and what of h exceeds its limits with extra
+// bytes of add-on storage.
+func limitsOf(eng *lifecycle.Engine, id plan.PlanID, extra int64, h Holdings) (plan.Plan, plan.Restrictions, error) {
+	plans := eng.Plans()
+	pl, ok := plans.Catalog().Plan(id)
+	if !ok {
+		return plan.Plan{}, plan.Restrictions{}, tenancy.Refuse("PLAN-01", plan.ErrUnknownPlan, "no plan %q in the catalog", id)
+	}
+	over, err := plans.Restrictions(pl.ID, extra, plan.Usage{StorageBytes: h.StorageBytes})
+	return pl, over, err
+}
+
+// restriction says in words why plan pl restricts category s and what of
+// it, or returns "" when it does not: the plan lacks the category's
+// feature, or, for the documents, the storage in use exceeds its quota
+// (PLAN-08).
+func restriction(pl plan.Plan, over plan.Restrictions, s spec) (why, what string) {
+	switch {
+	case !pl.Has(s.feature):
+		return fmt.Sprintf("lacks %s", s.feature), s.label
+	case s.cat == Documents && over.StorageOverBytes > 0:
+		return fmt.Sprintf("the storage in use exceeds its quota by %d bytes", over.StorageOverBytes), "documents over it"
+	}
+	return "", ""
 }
 
 // settle gives every category without a deadline this one, and every

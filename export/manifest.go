@@ -1,7 +1,7 @@
 package export
 
 import (
-	"encoding/hex"
+	"archive/zip"
 	"encoding/json"
 	"time"
 
@@ -98,8 +98,7 @@ func validDigest(s string) bool {
 			return false
 		}
 	}
-	_, err := hex.DecodeString(s)
-	return err == nil
+	return true
 }
 
 // DecodeManifest decodes a manifest strictly: no unknown field, nothing
@@ -141,7 +140,7 @@ func DecodeManifest(b []byte) (Manifest, error) {
 			return Manifest{}, malformed("manifest: file %d: a count below zero", i)
 		case !validDigest(f.SHA256) || !validDigest(f.StoredSHA256):
 			return Manifest{}, malformed("manifest: file %d: a digest is not 64 lowercase hex digits", i)
-		case f.Method != "store" && f.Method != "deflate":
+		case f.Method != methodName(zip.Store) && f.Method != methodName(zip.Deflate):
 			return Manifest{}, malformed("manifest: file %d: method %q", i, f.Method)
 		}
 		seen[fold(f.Path)] = true

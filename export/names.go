@@ -111,11 +111,7 @@ func (n *namer) name(original string) string {
 		}
 	}
 	p := strings.Join(elems, "/")
-	k := fold(p)
-	n.files[k] = true
-	for d := path.Dir(k); d != "." && d != "/"; d = path.Dir(d) {
-		n.dirs[d] = true
-	}
+	n.register(fold(p))
 	return p
 }
 
@@ -132,11 +128,17 @@ func (n *namer) claim(p string) bool {
 			return false
 		}
 	}
+	n.register(k)
+	return true
+}
+
+// register records the folded path k as a file, and its parents as
+// folders.
+func (n *namer) register(k string) {
 	n.files[k] = true
 	for d := path.Dir(k); d != "." && d != "/"; d = path.Dir(d) {
 		n.dirs[d] = true
 	}
-	return true
 }
 
 // numbered returns elem with " (k)" before its extension, its stem cut

@@ -262,8 +262,7 @@ func storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Rep
 
 // checkFile compares one entry with its manifest line.
 func checkFile(f *zip.File, fe FileEntry, st digest, rep *Report) bool {
-	method := map[uint16]string{zip.Store: "store", zip.Deflate: "deflate"}[f.Method]
-	if method != fe.Method {
+	if methodName(f.Method) != fe.Method {
 		rep.add(ProblemAltered, fe.Path, "stored with method %d, the manifest says %s", f.Method, fe.Method)
 		return false
 	}

@@ -213,9 +213,9 @@ func (w *Writer) close(fe FileEntry) error {
 	setSizes(e.fh, e.crc.Sum32(), uint64(e.storedN), uint64(e.n))
 	fe.Path = e.fh.Name
 	fe.Bytes, fe.SHA256 = e.n, hex.EncodeToString(e.sum.Sum(nil))
-	fe.StoredBytes, fe.StoredSHA256, fe.Method = e.storedN, fe.SHA256, "store"
+	fe.StoredBytes, fe.StoredSHA256, fe.Method = e.storedN, fe.SHA256, methodName(e.fh.Method)
 	if e.fl != nil {
-		fe.StoredSHA256, fe.Method = hex.EncodeToString(e.stored.Sum(nil)), "deflate"
+		fe.StoredSHA256 = hex.EncodeToString(e.stored.Sum(nil))
 	}
 	w.man.Files = append(w.man.Files, fe)
 	return nil

@@ -38,3 +38,15 @@ func setSizes(fh *zip.FileHeader, crc uint32, stored, content uint64) {
 	}
 	fh.CompressedSize, fh.UncompressedSize = uint32(stored), uint32(content)
 }
+
+// methodName is a ZIP method's name in the manifest: "store", "deflate",
+// or "" for any other.
+func methodName(m uint16) string {
+	switch m {
+	case zip.Store:
+		return "store"
+	case zip.Deflate:
+		return "deflate"
+	}
+	return ""
+}
