@@ -85,6 +85,11 @@ type Account struct {
 	// Blocks are the causes that keep the account from being used
 	// (LIFE-08), in the order they were set.
 	Blocks []Block
+	// Scheduled are blocks that will fall at their Since unless they are
+	// lifted first, earliest first: the plan compatibility check of a
+	// branch that dropped to free (NET-07) or of a head that lapsed
+	// (NET-09). Advance sets each at its instant.
+	Scheduled []Block
 	// Network is the head account of the branch network the account is in
 	// (its own ID for a head), empty when it is in none: an account is in
 	// at most one network (NET-04).
@@ -103,6 +108,17 @@ func (a Account) Location() *time.Location { return a.Sub.Location() }
 
 // Blocked reports whether any block is set.
 func (a Account) Blocked() bool { return len(a.Blocks) > 0 }
+
+// ScheduledFor returns when a block with cause c will fall, if one is
+// scheduled.
+func (a Account) ScheduledFor(c Cause) (time.Time, bool) {
+	for _, b := range a.Scheduled {
+		if b.Cause == c {
+			return b.Since, true
+		}
+	}
+	return time.Time{}, false
+}
 
 // BlockedFor reports whether a block with cause c is set.
 func (a Account) BlockedFor(c Cause) bool {
@@ -138,6 +154,9 @@ func (a *Account) next() (time.Time, bool) {
 	}
 	if d, ok := a.Sub.NextDeadline(); ok && a.Stage != StageDeleted && (next.IsZero() || d.Before(next)) {
 		next = d
+	}
+	if len(a.Scheduled) > 0 && (next.IsZero() || a.Scheduled[0].Since.Before(next)) {
+		next = a.Scheduled[0].Since
 	}
 	return next, !next.IsZero()
 }
@@ -202,6 +221,19 @@ func (a Account) Validate() error {
 			return bad("block %q set at %v, after the last change %v", b.Cause, b.Since, a.Updated)
 		}
 	}
+	for i, b := range a.Scheduled {
+		switch {
+		case b.Cause == "" || b.Since.IsZero():
+			return bad("a scheduled block without a cause or a time")
+		case causes[b.Cause]:
+			return bad("block %q set or scheduled twice", b.Cause)
+		case b.Since.Before(a.Updated):
+			return bad("block %q scheduled at %v, before the last change %v", b.Cause, b.Since, a.Updated)
+		case i > 0 && b.Since.Before(a.Scheduled[i-1].Since):
+			return bad("scheduled blocks out of order")
+		}
+		causes[b.Cause] = true
+	}
 	if a.Network != "" && !a.EverInNetwork {
 		return bad("in network %s but not recorded as ever in one", a.Network)
 	}
@@ -224,8 +256,11 @@ func (a Account) Validate() error {
 			return bad("a suspended account needs a suspension time, a deletion deadline and the free plan")
 		}
 	case StageDeleted:
-		if !a.Deadline.IsZero() || !a.WarnAt.IsZero() || a.Blocked() || a.Network != "" {
+		if !a.Deadline.IsZero() || !a.WarnAt.IsZero() || a.Blocked() || len(a.Scheduled) > 0 || a.Network != "" {
 			return bad("a deleted account with a pending deadline, a block or a network")
+		}
+		if _, ok := a.Sub.NextDeadline(); ok {
+			return bad("a deleted account with a running subscription")
 		}
 	default:
 		return bad("unknown stage %v", a.Stage)

@@ -28,6 +28,9 @@ var (
 	ErrAskSupport = fmt.Errorf("%w: ask support", tenancy.ErrRefused)
 	// ErrInNetwork: the account is already in a branch network (NET-04).
 	ErrInNetwork = fmt.Errorf("%w: already in a network", tenancy.ErrRefused)
+	// ErrHeadLocked: the head's plan cannot change while branches are
+	// connected (NET-10).
+	ErrHeadLocked = fmt.Errorf("%w: branches are connected", tenancy.ErrRefused)
 )
 
 // Command is something an actor asks of an account. The commands are the
@@ -83,13 +86,17 @@ type Delete struct {
 
 // SetBlock blocks the account for a cause (LIFE-08). The service only, on
 // behalf of a rule that blocks (the plan compatibility check of NET-07 and
-// NET-09). Blocking never touches data.
+// NET-09). Blocking never touches data. With an At after the command's
+// time the block is scheduled instead: it falls at At, as a deadline of
+// the account, unless it is lifted first.
 type SetBlock struct {
 	By    tenancy.Actor
 	Cause Cause
+	At    time.Time
 }
 
-// LiftBlock lifts the block for a cause (LIFE-08). The service only.
+// LiftBlock lifts the block for a cause (LIFE-08), set or scheduled. The
+// service only.
 type LiftBlock struct {
 	By    tenancy.Actor
 	Cause Cause
@@ -97,21 +104,45 @@ type LiftBlock struct {
 
 // JoinNetwork records that the account entered the branch network headed by
 // Head (its own ID when it heads it). The service only, carrying out an
-// effect of package network. An account is in at most one network (NET-04).
+// effect of package network. An account is in at most one network (NET-04);
+// joining the network it is already in again changes nothing, so that a
+// repeated delivery is harmless.
 type JoinNetwork struct {
 	By   tenancy.Actor
 	Head tenancy.AccountID
 }
 
-// LeaveNetwork records that the account left its branch network. The service
-// only, carrying out an effect of package network.
-type LeaveNetwork struct{ By tenancy.Actor }
+// LeaveNetwork records that the account left the branch network headed by
+// Head (any network when Head is empty). The service only, carrying out an
+// effect of package network. Leaving a network the account is not in
+// changes nothing, so that a repeated delivery is harmless.
+type LeaveNetwork struct {
+	By   tenancy.Actor
+	Head tenancy.AccountID
+}
+
+// HeadPlan runs a plan command on an account that heads a branch network,
+// given what only the network knows: how many branches are connected
+// (connected or on trial). While any is, the head's plan cannot change
+// (NET-10): a plan change, a cancellation and turning auto-renewal off are
+// refused; payments, early renewals and undoing a pending change are not,
+// and a head that is not on an active Enterprise plan may always go back
+// to Enterprise (NET-09). On an account that heads no network it is Plan.
+//
+// Package fleet builds it from the network's own count; a plain Plan that
+// would change a head's plan is refused, because the account alone cannot
+// tell whether branches are connected.
+type HeadPlan struct {
+	Cmd       plan.Command
+	Connected int
+}
 
 func (c JoinNetwork) actor() tenancy.Actor  { return c.By }
 func (c LeaveNetwork) actor() tenancy.Actor { return c.By }
 func (c Login) actor() tenancy.Actor        { return tenancy.Actor{User: c.User} }
 func (c Restore) actor() tenancy.Actor      { return c.By }
 func (c Plan) actor() tenancy.Actor         { return c.Cmd.Actor() }
+func (c HeadPlan) actor() tenancy.Actor     { return c.Cmd.Actor() }
 func (c AddUser) actor() tenancy.Actor      { return c.By }
 func (c DismissUser) actor() tenancy.Actor  { return c.By }
 func (c Delete) actor() tenancy.Actor       { return c.By }
@@ -177,22 +208,85 @@ func (e *Engine) restore(a *Account, now time.Time, dst []Effect) []Effect {
 	return append(dst, e.effect(a, EffectRestore, now, Effect{Deadline: a.Deadline}))
 }
 
+// ChangesPlan reports whether cmd would change the plan of an account:
+// a plan change, a cancellation, or turning auto-renewal off (NET-10).
+func ChangesPlan(cmd plan.Command) bool {
+	switch c := cmd.(type) {
+	case plan.ChangePlan, plan.Cancel:
+		return true
+	case plan.SetAutoRenew:
+		return !c.On
+	}
+	return false
+}
+
+// CheckHeadPlan refuses cmd on a, the head of a network with connected
+// branches connected or on trial, when it would change the head's plan
+// (NET-10). A head that is not on an active Enterprise plan may go back to
+// Enterprise: that resumes its network (NET-09).
+func (e *Engine) CheckHeadPlan(a Account, cmd plan.Command, connected int) error {
+	if connected == 0 || a.Network != a.ID || !ChangesPlan(cmd) {
+		return nil
+	}
+	cat := e.plans.Catalog()
+	if c, ok := cmd.(plan.ChangePlan); ok {
+		target, _ := cat.Kind(c.Plan)
+		cur, _ := cat.Kind(a.Sub.Plan)
+		onEnterprise := a.Stage == StageActive && a.Sub.Paying() && cur == plan.KindEnterprise
+		if target == plan.KindEnterprise && !onEnterprise {
+			return nil
+		}
+	}
+	branches := fmt.Sprintf("%d branches are", connected)
+	if connected == 1 {
+		branches = "1 branch is"
+	}
+	return tenancy.Refuse("NET-10", ErrHeadLocked, "the head's plan cannot change while %s connected: disconnect them first", branches)
+}
+
+func (c HeadPlan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if c.Cmd == nil {
+		return nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+	}
+	if err := plan.Authorize(c.Cmd); err != nil {
+		return nil, err
+	}
+	if c.Connected < 0 {
+		return nil, tenancy.Refuse("NET-10", tenancy.ErrInvalid, "a negative number of connected branches")
+	}
+	if err := e.CheckHeadPlan(*a, c.Cmd, c.Connected); err != nil {
+		return nil, err
+	}
+	return e.runPlan(a, c.Cmd, now, dst)
+}
+
 func (c Plan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+	if c.Cmd == nil {
+		return nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+	}
 	// PLAN-02 first: whoever may not issue the command hears so, whatever
 	// the stage.
 	if err := plan.Authorize(c.Cmd); err != nil {
 		return nil, err
 	}
+	if a.Network == a.ID && ChangesPlan(c.Cmd) {
+		return nil, tenancy.Refuse("NET-10", ErrHeadLocked, "account %s heads a branch network and cannot tell whether branches are connected: run its plan commands through package fleet (or network.Engine.ApplyPlan)", a.ID)
+	}
+	return e.runPlan(a, c.Cmd, now, dst)
+}
+
+// runPlan runs an authorized plan command on a.
+func (e *Engine) runPlan(a *Account, cmd plan.Command, now time.Time, dst []Effect) ([]Effect, error) {
 	restores := false
 	if a.Stage == StageSuspended {
-		switch c.Cmd.(type) {
+		switch cmd.(type) {
 		case plan.Purchase, plan.StartTrial:
 			restores = true
 		default:
 			return nil, tenancy.Refuse("LIFE-04", ErrSuspended, "account %s is suspended: restore it or buy a plan first", a.ID)
 		}
 	}
-	sub, evs, err := e.plans.Apply(a.Sub, now, c.Cmd)
+	sub, evs, err := e.plans.Apply(a.Sub, now, cmd)
 	if err != nil {
 		return nil, err
 	}
@@ -293,8 +387,19 @@ func (c SetBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, d
 	if c.Cause == "" {
 		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrInvalid, "a block needs a cause")
 	}
-	if a.BlockedFor(c.Cause) {
+	if _, ok := a.ScheduledFor(c.Cause); a.BlockedFor(c.Cause) || ok {
 		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrRefused, "account %s is already blocked for %q", a.ID, c.Cause)
+	}
+	if c.At.After(now) {
+		at := c.At.In(a.Location())
+		s := make([]Block, 0, len(a.Scheduled)+1)
+		i := 0
+		for i < len(a.Scheduled) && !a.Scheduled[i].Since.After(at) {
+			i++
+		}
+		s = append(append(append(s, a.Scheduled[:i]...), Block{Cause: c.Cause, Since: at}), a.Scheduled[i:]...)
+		a.Scheduled = s
+		return dst, nil
 	}
 	a.Blocks = append(append(make([]Block, 0, len(a.Blocks)+1), a.Blocks...), Block{Cause: c.Cause, Since: now})
 	return append(dst, e.effect(a, EffectBlock, now, Effect{Cause: c.Cause})), nil
@@ -304,20 +409,30 @@ func (c LiftBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, 
 	if err := need("LIFE-08", role, "lift a block", tenancy.RoleService); err != nil {
 		return nil, err
 	}
+	if _, ok := a.ScheduledFor(c.Cause); ok {
+		a.Scheduled = without(a.Scheduled, c.Cause)
+		return dst, nil
+	}
 	if !a.BlockedFor(c.Cause) {
 		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrNotFound, "account %s is not blocked for %q", a.ID, c.Cause)
 	}
-	blocks := make([]Block, 0, len(a.Blocks)-1)
-	for _, b := range a.Blocks {
-		if b.Cause != c.Cause {
+	a.Blocks = without(a.Blocks, c.Cause)
+	return append(dst, e.effect(a, EffectUnblock, now, Effect{Cause: c.Cause})), nil
+}
+
+// without returns a copy of bs without the block for cause, nil when none
+// is left.
+func without(bs []Block, cause Cause) []Block {
+	blocks := make([]Block, 0, len(bs))
+	for _, b := range bs {
+		if b.Cause != cause {
 			blocks = append(blocks, b)
 		}
 	}
 	if len(blocks) == 0 {
-		blocks = nil
+		return nil
 	}
-	a.Blocks = blocks
-	return append(dst, e.effect(a, EffectUnblock, now, Effect{Cause: c.Cause})), nil
+	return blocks
 }
 
 func (c JoinNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
@@ -327,6 +442,8 @@ func (c JoinNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Time
 	switch {
 	case c.Head == "":
 		return nil, tenancy.Refuse("NET-04", tenancy.ErrInvalid, "a network needs a head")
+	case a.Network == c.Head:
+		return dst, nil
 	case a.Network != "":
 		return nil, tenancy.Refuse("NET-04", ErrInNetwork, "account %s is already in the network of %s; it must be disconnected first", a.ID, a.Network)
 	}
@@ -338,8 +455,8 @@ func (c LeaveNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Tim
 	if err := need("NET-04", role, "record a network membership", tenancy.RoleService); err != nil {
 		return nil, err
 	}
-	if a.Network == "" {
-		return nil, tenancy.Refuse("NET-04", tenancy.ErrNotFound, "account %s is in no network", a.ID)
+	if a.Network == "" || (c.Head != "" && a.Network != c.Head) {
+		return dst, nil
 	}
 	head := a.Network
 	a.Network = ""
@@ -348,9 +465,11 @@ func (c LeaveNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Tim
 
 // ForgetIdentity deletes a user's network identity (their login and profile
 // across accounts) at their own request, and only then (LIFE-06). Deleting
-// an account never does it. The effect belongs to no account.
+// an account never does it. The effect belongs to no account. The request
+// needs no role in any account: the user asks for themselves, and the
+// service never asks for them.
 func ForgetIdentity(by tenancy.Actor, user tenancy.UserID, now time.Time) (Effect, error) {
-	if user == "" || by.User != user || by.Role == tenancy.RoleService || !by.Role.Valid() {
+	if user == "" || by.User != user || by.Role == tenancy.RoleService || (by.Role != 0 && !by.Role.Valid()) {
 		return Effect{}, tenancy.Refuse("LIFE-06", tenancy.ErrUnauthorized, "only %s may ask to delete their own network identity, not %v", user, by)
 	}
 	return Effect{Kind: EffectForgetIdentity, Rule: "LIFE-06", At: now, To: user}, nil

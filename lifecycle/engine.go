@@ -162,6 +162,16 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 		return dst, nil
 	}
 	a.Updated = at
+	if len(a.Scheduled) > 0 && a.Scheduled[0].Since.Equal(at) {
+		// A scheduled block falls (NET-07, NET-09 through LIFE-08).
+		b := a.Scheduled[0]
+		a.Scheduled = a.Scheduled[1:len(a.Scheduled):len(a.Scheduled)]
+		if len(a.Scheduled) == 0 {
+			a.Scheduled = nil
+		}
+		a.Blocks = append(append(make([]Block, 0, len(a.Blocks)+1), a.Blocks...), b)
+		return append(dst, e.effect(a, EffectBlock, at, Effect{Cause: b.Cause})), nil
+	}
 	if !a.WarnAt.IsZero() && a.WarnAt.Equal(at) {
 		kind := EffectWarnSuspension
 		if a.Stage == StageSuspended {
@@ -189,8 +199,14 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 // survive (LIFE-06): the effect names only the account's data.
 // The rule is LIFE-05 for a purge after suspension, LIFE-07 for a deletion
 // on request.
+//
+// A paid subscription ends with the account: it will neither renew nor
+// fall into grace, so a billing job that reads it charges nothing more.
 func (e *Engine) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect) []Effect {
-	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks, a.Network = StageDeleted, time.Time{}, time.Time{}, 0, nil, ""
+	sub, evs := e.plans.End(a.Sub, at, nil)
+	a.Sub = sub
+	dst = e.planEffects(a, evs, dst)
+	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks, a.Scheduled, a.Network = StageDeleted, time.Time{}, time.Time{}, 0, nil, nil, ""
 	a.Updated = at
 	return append(dst, e.effect(a, EffectPurge, at, Effect{Rule: rule, Data: AllData}))
 }

@@ -38,6 +38,7 @@ type accountJSON struct {
 	WarnAt        time.Time         `json:"warn_at,omitzero"`
 	SuspendedAt   time.Time         `json:"suspended_at,omitzero"`
 	Blocks        []blockJSON       `json:"blocks,omitzero"`
+	Scheduled     []blockJSON       `json:"scheduled,omitzero"`
 	Network       tenancy.AccountID `json:"network,omitzero"`
 	EverInNetwork bool              `json:"ever_in_network,omitzero"`
 	Updated       time.Time         `json:"updated"`
@@ -59,6 +60,9 @@ func (a Account) MarshalJSON() ([]byte, error) {
 	}
 	for _, b := range a.Blocks {
 		j.Blocks = append(j.Blocks, blockJSON(b))
+	}
+	for _, b := range a.Scheduled {
+		j.Scheduled = append(j.Scheduled, blockJSON(b))
 	}
 	return json.Marshal(j)
 }
@@ -98,6 +102,9 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 	}
 	for _, bl := range j.Blocks {
 		out.Blocks = append(out.Blocks, Block{Cause: bl.Cause, Since: in(bl.Since)})
+	}
+	for _, bl := range j.Scheduled {
+		out.Scheduled = append(out.Scheduled, Block{Cause: bl.Cause, Since: in(bl.Since)})
 	}
 	if z.Unwritable {
 		return tenancy.Refuse("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", loc)

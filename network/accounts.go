@@ -1,7 +1,6 @@
 package network
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -10,55 +9,37 @@ import (
 	"github.com/tenancykit/tenancy/plan"
 )
 
-// CheckPlan refuses cmd when it would change the head's plan while branches
-// are connected (NET-10): a plan change, a cancellation, turning auto-renewal
-// off. Payments, early renewals and undoing a pending change are allowed,
-// and a lapse for non-payment still happens (NET-09); a disabled network's
-// head may always change to Enterprise, which resumes it (NET-09). Commands on accounts
-// other than the head are never refused here.
-func (e *Engine) CheckPlan(n *Network, acc tenancy.AccountID, cmd plan.Command) error {
-	if acc != n.head || n.active == 0 || n.status == Dissolved {
+// CheckPlan refuses cmd when it would change the plan of acc, the head of
+// n, while branches are connected (NET-10): a plan change, a
+// cancellation, turning auto-renewal off. Payments, early renewals and
+// undoing a pending change are allowed, and a lapse for non-payment still
+// happens (NET-09); a head off Enterprise may always change back to
+// Enterprise, which resumes the network (NET-09). Commands on other
+// accounts are never refused here.
+func (e *Engine) CheckPlan(n *Network, acc lifecycle.Account, cmd plan.Command) error {
+	if acc.ID != n.head || n.status == Dissolved {
 		return nil
 	}
-	switch c := cmd.(type) {
-	case plan.ChangePlan:
-		// NET-09: upgrading a lapsed head to Enterprise resumes the network.
-		if k, _ := e.lives.Plans().Catalog().Kind(c.Plan); n.status == Disabled && k == plan.KindEnterprise {
-			return nil
-		}
-	case plan.Cancel:
-	case plan.SetAutoRenew:
-		if c.On {
-			return nil
-		}
-	default:
-		return nil
-	}
-	branches := fmt.Sprintf("%d branches are", n.active)
-	if n.active == 1 {
-		branches = "1 branch is"
-	}
-	return tenancy.Refuse("NET-10", ErrHeadLocked, "the head's plan cannot change while %s connected: disconnect them first", branches)
+	return e.lives.CheckHeadPlan(acc, cmd, n.active)
 }
 
-// ApplyPlan runs a plan command on acc, one of n's accounts, and brings n up
-// to date with the result: NET-10 first, then the command on the account,
-// then Observe. It returns the account, its effects and the network's. A
-// refusal changes neither. A user who may not issue the command at all is
-// refused as unauthorized (PLAN-02) before NET-10.
+// PlanCommand returns the lifecycle command that runs a plan command on
+// acc, a member of n: for the head, one that carries the number of
+// connected branches, so that NET-10 holds; for a branch, a plain
+// lifecycle.Plan.
+func (e *Engine) PlanCommand(n *Network, acc lifecycle.Account, cmd plan.Command) lifecycle.Command {
+	if acc.ID == n.head && acc.Network == acc.ID && n.status != Dissolved {
+		return lifecycle.HeadPlan{Cmd: cmd, Connected: n.active}
+	}
+	return lifecycle.Plan{Cmd: cmd}
+}
+
+// ApplyPlan runs a plan command on acc, one of n's accounts, and brings n
+// up to date with the result: NET-10 first, then the command on the
+// account, then Align and Observe. It returns the account, its effects and
+// the network's. A refusal changes neither. A user who may not issue the
+// command at all is refused as unauthorized (PLAN-02) before NET-10.
 func (e *Engine) ApplyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
-	return e.applyPlan(n, acc, now, cmd, true)
-}
-
-// PreviewPlan is ApplyPlan without committing anything: it shows what a plan
-// command would do to the account and to the network ("the network will be
-// disabled; the head will be blocked on DATE"), for the administrator to
-// read before confirming.
-func (e *Engine) PreviewPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
-	return e.applyPlan(n, acc, now, cmd, false)
-}
-
-func (e *Engine) applyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command, commit bool) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
 	if err := ready(n, now); err != nil {
 		return acc, nil, nil, err
 	}
@@ -68,42 +49,39 @@ func (e *Engine) applyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd
 	if cmd == nil {
 		return acc, nil, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
 	}
-	if err := e.CheckPlan(n, acc.ID, cmd); err != nil {
-		// PLAN-02 first: whoever may not issue the command at all hears
-		// so, not that the head's plan is locked (a deleted head has no
-		// roster left to ask).
-		if acc.Stage != lifecycle.StageDeleted {
-			if _, aerr := acc.Authorize(cmd.Actor()); aerr != nil {
-				return acc, nil, nil, aerr
-			}
-			if aerr := plan.Authorize(cmd); aerr != nil {
-				return acc, nil, nil, aerr
-			}
-		}
-		return acc, nil, nil, err
-	}
-	out, effs, err := e.lives.Apply(acc, now, lifecycle.Plan{Cmd: cmd})
+	out, effs, err := e.lives.Apply(acc, now, e.PlanCommand(n, acc, cmd))
 	if err != nil {
 		return acc, nil, nil, err
 	}
-	neffs, err := e.observe(n, &out, now.In(out.Location()), commit)
+	out, more, err := e.Align(out, now)
 	if err != nil {
 		return acc, nil, nil, err
 	}
-	if !commit {
-		// A preview numbers its effects as ApplyPlan will, each after the
-		// one before (peek numbers every one as the next).
-		for i := range neffs {
-			neffs[i].Seq = n.seq + uint64(i) + 1
-		}
+	// Observe checks everything before it changes n.
+	neffs, err := e.Observe(n, out, now)
+	if err != nil {
+		return acc, nil, nil, err
 	}
-	return out, effs, neffs, nil
+	return out, append(effs, more...), neffs, nil
 }
 
-// Carry carries out on acc an effect addressed to it: joining or leaving the
-// network, the branch trial, a block or its lifting. It returns the account
-// and the lifecycle effects; effects that need nothing of the account (a
-// notification, a widget change) return it unchanged.
+// PreviewPlan is ApplyPlan without committing anything: it shows what a plan
+// command would do to the account and to the network ("the network will be
+// disabled; the head will be blocked on DATE"), for the administrator to
+// read before confirming. It undoes its changes to n with Begin and
+// Rollback, so it must not run inside a unit of work of the caller's.
+func (e *Engine) PreviewPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
+	n.Begin()
+	defer n.Rollback()
+	return e.ApplyPlan(n, acc, now, cmd)
+}
+
+// Carry carries out on acc an effect addressed to it: joining or leaving
+// the network, the branch trial; then it aligns the account's plan
+// compatibility block (Align). It returns the account and the lifecycle
+// effects; effects that need nothing of the account (a notification, a
+// widget change) return it unchanged. Carrying the same effect twice
+// changes nothing the second time.
 func (e *Engine) Carry(acc lifecycle.Account, eff Effect, now time.Time) (lifecycle.Account, []lifecycle.Effect, error) {
 	if eff.Account != acc.ID {
 		return acc, nil, tenancy.Refuse("", tenancy.ErrInvalid, "effect %s is for %s, not %s", eff.ID(), eff.Account, acc.ID)
@@ -112,19 +90,26 @@ func (e *Engine) Carry(acc lifecycle.Account, eff Effect, now time.Time) (lifecy
 	var cmd lifecycle.Command
 	switch eff.Kind {
 	case EffectCreated, EffectConnected:
-		cmd = lifecycle.JoinNetwork{By: svc, Head: eff.Network}
+		cmd = lifecycle.JoinNetwork{By: svc, Head: eff.Head}
 	case EffectDisconnected, EffectDissolved:
-		cmd = lifecycle.LeaveNetwork{By: svc}
+		cmd = lifecycle.LeaveNetwork{By: svc, Head: eff.Head}
 	case EffectStartTrial:
+		if acc.Sub.NetworkTrialUsed {
+			return acc, nil, nil
+		}
 		cmd = lifecycle.Plan{Cmd: plan.StartTrial{By: tenancy.Admin(eff.To), Network: true, Days: eff.Days}}
-	case EffectBlock:
-		cmd = lifecycle.SetBlock{By: svc, Cause: eff.Cause}
-	case EffectUnblock:
-		cmd = lifecycle.LiftBlock{By: svc, Cause: eff.Cause}
 	default:
 		return acc, nil, nil
 	}
-	return e.lives.Apply(acc, now, cmd)
+	out, effs, err := e.lives.Apply(acc, now, cmd)
+	if err != nil {
+		return acc, nil, err
+	}
+	out, more, err := e.Align(out, now)
+	if err != nil {
+		return acc, nil, err
+	}
+	return out, append(effs, more...), nil
 }
 
 // BranchView is one line of the head's widget.

@@ -1,7 +1,9 @@
 package network
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tenancykit/tenancy"
@@ -23,10 +25,7 @@ var (
 	ErrMustBuy = fmt.Errorf("%w: buy a commercial plan first", tenancy.ErrRefused)
 	// ErrHeadLocked: the head's plan cannot change while branches are
 	// connected (NET-10).
-	ErrHeadLocked = fmt.Errorf("%w: branches are connected", tenancy.ErrRefused)
-	// ErrNotAdvanced: a deadline of the network is due; advance it to now
-	// before running a command, so that no effect is lost.
-	ErrNotAdvanced = fmt.Errorf("%w: network not advanced", tenancy.ErrRefused)
+	ErrHeadLocked = lifecycle.ErrHeadLocked
 	// ErrNotMember: the account is neither the head nor a listed branch.
 	ErrNotMember = fmt.Errorf("%w: not in this network", tenancy.ErrNotFound)
 	// ErrCap: the network has as many branches as the policy allows
@@ -57,6 +56,10 @@ func NewEngine(lives *lifecycle.Engine, p Policy) (*Engine, error) {
 // Policy returns the engine's policy.
 func (e *Engine) Policy() Policy { return e.policy }
 
+// Lives returns the lifecycle engine the network engine reads accounts
+// with.
+func (e *Engine) Lives() *lifecycle.Engine { return e.lives }
+
 // kind returns the kind of acc's plan.
 func (e *Engine) kind(acc *lifecycle.Account) plan.Kind {
 	k, _ := e.lives.Plans().Catalog().Kind(acc.Sub.Plan)
@@ -80,13 +83,11 @@ func administers(acc *lifecycle.Account, user tenancy.UserID) bool {
 	return ok && !u.Dismissed && u.Role == tenancy.RoleAdministrator
 }
 
-// ready refuses a command at now on n: time going back, or a deadline due.
+// ready refuses a command at now on n: time going back, or a dissolved
+// network.
 func ready(n *Network, now time.Time) error {
 	if now.Before(n.updated) {
 		return tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the network's last change at %v", now, n.updated)
-	}
-	if d, ok := n.NextDeadline(); ok && !d.After(now) {
-		return tenancy.Refuse("", ErrNotAdvanced, "a deadline at %v is due: advance the network first", d)
 	}
 	if n.status == Dissolved {
 		return tenancy.Refuse("NET-11", tenancy.ErrRefused, "the network of %s was dissolved", n.head)
@@ -94,9 +95,16 @@ func ready(n *Network, now time.Time) error {
 	return nil
 }
 
+// effect completes d into an effect of a command of n.
 func (n *Network) effect(k EffectKind, acc tenancy.AccountID, at time.Time, d Effect) Effect {
 	n.seq++
-	d.Kind, d.Network, d.Account, d.At, d.Seq = k, n.head, acc, at, n.seq
+	d.Seq = n.seq
+	return n.fill(k, acc, at, d)
+}
+
+// fill completes d into an effect of kind k on acc at time at.
+func (n *Network) fill(k EffectKind, acc tenancy.AccountID, at time.Time, d Effect) Effect {
+	d.Kind, d.Network, d.Head, d.Account, d.At = k, n.ID(), n.head, acc, at
 	if d.Rule == "" {
 		d.Rule = effectRules[k]
 	}
@@ -118,7 +126,9 @@ func (e *Engine) Create(head lifecycle.Account, by tenancy.UserID, now time.Time
 	if now.Before(head.Updated) {
 		return nil, nil, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the head's last change at %v", now, head.Updated)
 	}
-	n := &Network{head: head.ID, zone: head.DomainZone, status: Operating, branches: map[tenancy.AccountID]*Branch{}, updated: now}
+	now = now.In(head.Location())
+	n := &Network{head: head.ID, origin: head.Seq, zone: head.DomainZone, branches: map[tenancy.AccountID]*Branch{}}
+	n.status, n.updated, n.headSeen = Operating, now, head.Seq
 	return n, []Effect{n.effect(EffectCreated, head.ID, now, Effect{To: by})}, nil
 }
 
@@ -148,7 +158,7 @@ func (e *Engine) Connect(n *Network, head, branch lifecycle.Account, by tenancy.
 	case branch.Network == branch.ID:
 		return nil, tenancy.Refuse("NET-11", ErrInNetwork, "%s heads a network of its own: disconnect its branches and dissolve it before it joins as a branch", branch.ID)
 	case branch.Network != "" || n.branches[branch.ID] != nil:
-		return nil, tenancy.Refuse("NET-04", ErrInNetwork, "%s is already in the network of %s: disconnect it first", branch.ID, branch.Network)
+		return nil, tenancy.Refuse("NET-04", ErrInNetwork, "%s is already in the network of %s: disconnect it first", branch.ID, cmp.Or(branch.Network, n.head))
 	case branch.Stage != lifecycle.StageActive:
 		return nil, tenancy.Refuse("NET-02", tenancy.ErrRefused, "%s is %s", branch.ID, branch.Stage)
 	case branch.DomainZone != n.zone:
@@ -158,15 +168,13 @@ func (e *Engine) Connect(n *Network, head, branch lifecycle.Account, by tenancy.
 	case e.commercial(&branch):
 	case branch.EverInNetwork || branch.Sub.NetworkTrialUsed:
 		return nil, tenancy.Refuse("NET-06", ErrMustBuy, "%s was in a branch network before: it must switch to a commercial plan before it joins", branch.ID)
-	case branch.Sub.Status == plan.StatusTrial:
-		status = OnTrial
 	default:
 		status = OnTrial
 	}
 	now = now.In(branch.Location())
-	n.branches[branch.ID] = &Branch{Account: branch.ID, Status: status, Since: now}
+	n.put(&Branch{Account: branch.ID, Status: status, Since: now, Seen: branch.Seq})
 	n.active++
-	n.updated = now
+	n.touch(now)
 	out := []Effect{n.effect(EffectConnected, branch.ID, now, Effect{To: by})}
 	if status == OnTrial && branch.Sub.Status == plan.StatusFree {
 		out = append(out, n.effect(EffectStartTrial, branch.ID, now, Effect{To: by, Days: e.policy.TrialDays}))
@@ -180,9 +188,9 @@ func (e *Engine) Connect(n *Network, head, branch lifecycle.Account, by tenancy.
 }
 
 // Disconnect removes a branch from n at the request of by, an administrator
-// of the head (NET-13); a blocked branch is unblocked (NET-07). To move
-// branches to another head, disconnect each and connect it there: there is
-// no transfer (NET-11).
+// of the head (NET-13); carrying the effect lifts the branch's block, set
+// or scheduled (NET-07). To move branches to another head, disconnect each
+// and connect it there: there is no transfer (NET-11).
 func (e *Engine) Disconnect(n *Network, head lifecycle.Account, branch tenancy.AccountID, by tenancy.UserID, now time.Time) ([]Effect, error) {
 	if err := ready(n, now); err != nil {
 		return nil, err
@@ -198,29 +206,23 @@ func (e *Engine) Disconnect(n *Network, head lifecycle.Account, branch tenancy.A
 		return nil, tenancy.Refuse("NET-13", ErrNotMember, "%s is not a branch of the network of %s", branch, n.head)
 	}
 	now = now.In(head.Location())
-	out := e.remove(n, b, now, nil, true)
-	n.updated = now
-	return out, nil
+	n.unlist(b)
+	n.touch(now)
+	return []Effect{n.effect(EffectDisconnected, branch, now, Effect{})}, nil
 }
 
-// remove unlists branch b at now, lifting its block if it has one and
-// unblock is set.
-func (e *Engine) remove(n *Network, b *Branch, now time.Time, out []Effect, unblock bool) []Effect {
-	delete(n.branches, b.Account)
+// unlist removes b from the branches.
+func (n *Network) unlist(b *Branch) {
 	if b.Status == Connected || b.Status == OnTrial {
 		n.active--
 	}
-	out = append(out, n.effect(EffectDisconnected, b.Account, now, Effect{}))
-	if b.Status == Blocked && unblock {
-		out = append(out, n.effect(EffectUnblock, b.Account, now, Effect{Cause: CauseBranch}))
-	}
-	n.tidy()
-	return out
+	n.drop(b.Account)
 }
 
 // Dissolve closes a network that has no branch left, at the request of an
 // administrator of its head, so that the head may change its plan freely or
-// join another network as a branch (NET-11).
+// join another network as a branch (NET-11). Carrying the effect lifts the
+// head's block, set or scheduled (NET-09).
 func (e *Engine) Dissolve(n *Network, head lifecycle.Account, by tenancy.UserID, now time.Time) ([]Effect, error) {
 	if err := ready(n, now); err != nil {
 		return nil, err
@@ -235,185 +237,28 @@ func (e *Engine) Dissolve(n *Network, head lifecycle.Account, by tenancy.UserID,
 	}
 	now = now.In(head.Location())
 	out := []Effect{n.effect(EffectDissolved, n.head, now, Effect{})}
-	if n.headBlocked {
-		out = append(out, n.effect(EffectUnblock, n.head, now, Effect{Rule: "NET-09", Cause: CauseHead}))
-		n.headBlocked = false
-	}
-	n.status, n.headDeadline, n.updated = Dissolved, time.Time{}, now
+	n.status, n.headDeadline, n.headBlocked = Dissolved, time.Time{}, false
+	n.touch(now)
 	return out, nil
 }
 
-// Observe brings n up to date with a change of one of its accounts, after
-// any plan change (NET-07 to NET-09). A branch that dropped to free is
-// disconnected but listed, in red, with a deadline; one that is commercial
-// again returns to the connected list and its block is lifted. A head that
-// lapsed from Enterprise disables the network, with a deadline after which
-// it is blocked; on Enterprise again the network resumes. A deleted branch
-// is unlisted. Observing an account whose standing did not change does
-// nothing.
-func (e *Engine) Observe(n *Network, acc lifecycle.Account, now time.Time) ([]Effect, error) {
-	if err := ready(n, now); err != nil {
-		return nil, err
-	}
-	return e.observe(n, &acc, now.In(acc.Location()), true)
-}
-
-// observe computes what acc's standing means for n at now, and commits it
-// when commit is set.
-func (e *Engine) observe(n *Network, acc *lifecycle.Account, now time.Time, commit bool) ([]Effect, error) {
-	if acc.ID == n.head {
-		ent := e.enterprise(acc)
-		switch {
-		case n.status == Operating && !ent:
-			deadline := now.AddDate(0, 0, e.policy.GraceDays)
-			if commit {
-				n.status, n.headDeadline, n.updated = Disabled, deadline, now
-			}
-			return []Effect{n.peek(commit, EffectDisabled, n.head, now, Effect{Deadline: deadline})}, nil
-		case n.status == Disabled && ent:
-			var out []Effect
-			if n.headBlocked {
-				out = append(out, n.peek(commit, EffectUnblock, n.head, now, Effect{Rule: "NET-09", Cause: CauseHead}))
-			}
-			if commit {
-				n.status, n.headDeadline, n.headBlocked, n.updated = Operating, time.Time{}, false, now
-			}
-			return append(out, n.peek(commit, EffectResumed, n.head, now, Effect{})), nil
-		}
-		return nil, nil
-	}
-	b, ok := n.branches[acc.ID]
-	if !ok {
-		return nil, tenancy.Refuse("NET-04", ErrNotMember, "%s is not in the network of %s", acc.ID, n.head)
-	}
-	if acc.Stage == lifecycle.StageDeleted {
-		// Unlisted; a deleted account has no block left to lift.
-		if commit {
-			out := e.remove(n, b, now, nil, false)
-			n.updated = now
-			return out, nil
-		}
-		return []Effect{n.peek(false, EffectDisconnected, acc.ID, now, Effect{})}, nil
-	}
-	commercial := e.commercial(acc)
-	switch b.Status {
-	case Connected, OnTrial:
-		if commercial || (b.Status == OnTrial && acc.Sub.Status == plan.StatusTrial) {
-			if commit && b.Status == OnTrial && commercial {
-				b.Status, b.Since, n.updated = Connected, now, now
-			}
-			return nil, nil
-		}
-		deadline := now.AddDate(0, 0, e.policy.GraceDays)
-		if commit {
-			b.Status, b.Since, b.Deadline = Incompatible, now, deadline
-			n.active--
-			n.push(due{at: deadline, branch: b.Account})
-			n.updated = now
-		}
-		return []Effect{n.peek(commit, EffectIncompatible, b.Account, now, Effect{Deadline: deadline})}, nil
-	default: // Incompatible, Blocked
-		if !commercial {
-			return nil, nil
-		}
-		var out []Effect
-		if b.Status == Blocked {
-			out = append(out, n.peek(commit, EffectUnblock, b.Account, now, Effect{Cause: CauseBranch}))
-		}
-		out = append(out, n.peek(commit, EffectReconnected, b.Account, now, Effect{}))
-		if commit {
-			b.Status, b.Since, b.Deadline = Connected, now, time.Time{}
-			n.active++
-			n.tidy()
-			n.updated = now
-		}
-		return out, nil
-	}
-}
-
-// peek returns an effect, numbered in n's history only when it is
-// committed.
-func (n *Network) peek(commit bool, k EffectKind, acc tenancy.AccountID, at time.Time, d Effect) Effect {
-	if commit {
-		return n.effect(k, acc, at, d)
-	}
-	seq := n.seq
-	ef := n.effect(k, acc, at, d)
-	n.seq = seq
-	return ef
-}
-
-// push adds an incompatible branch's deadline to the queue, keeping it in
-// time order. Deadlines are pushed at the time they are set, so the new one
-// is nearly always the latest; accounts in other time zones may differ by
-// the hour a daylight-saving change moves.
-func (n *Network) push(d due) {
-	n.queue = append(n.queue, d)
-	for i := len(n.queue) - 1; i > n.front && n.queue[i].at.Before(n.queue[i-1].at); i-- {
-		n.queue[i], n.queue[i-1] = n.queue[i-1], n.queue[i]
-	}
-}
-
-// Advance fires every deadline of n at or before now, in order: the plan
-// compatibility check blocks each branch still incompatible at its deadline
-// (NET-07) and a head still off Enterprise at its deadline (NET-09). Effects
-// are appended to dst. When nothing is due it changes nothing and allocates
-// nothing. A now earlier than the network's last change is refused.
-func (e *Engine) Advance(n *Network, now time.Time, dst []Effect) ([]Effect, error) {
-	if now.Before(n.updated) {
-		return dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the network's last change at %v", now, n.updated)
-	}
-	for {
-		next, ok := n.NextDeadline()
-		if !ok || next.After(now) {
-			return dst, nil
-		}
-		if n.front < len(n.queue) && n.queue[n.front].at.Equal(next) {
-			d := n.queue[n.front]
-			n.queue[n.front] = due{}
-			n.front++
-			b := n.branches[d.branch]
-			b.Status, b.Since = Blocked, d.at
-			dst = append(dst, n.effect(EffectBlock, b.Account, d.at, Effect{Cause: CauseBranch}))
-		} else {
-			n.headBlocked = true
-			dst = append(dst, n.effect(EffectBlock, n.head, next, Effect{Rule: "NET-09", Cause: CauseHead}))
-		}
-		n.updated = next
-		n.tidy()
-	}
-}
-
-// Project returns every effect that will happen to n if nobody acts: the
-// blocks the plan compatibility check will set, in time order, on each
-// incompatible branch (NET-07) and on a lapsed head (NET-09), numbered as
-// Advance will number them. It changes nothing and takes time in the number
-// of incompatible branches only.
+// Project returns every block the plan compatibility check will set if
+// nobody acts, in time order: on each incompatible branch (NET-07) and on
+// a lapsed head (NET-09), as EffectBlocked effects at their deadlines. The
+// blocks themselves fall as deadlines of the accounts. It changes nothing
+// and takes time in the number of branches.
 func (e *Engine) Project(n *Network) []Effect {
 	var out []Effect
-	seq := n.seq
-	next := func(k EffectKind, acc tenancy.AccountID, at time.Time, d Effect) {
-		seq++
-		d.Kind, d.Network, d.Account, d.At, d.Seq = k, n.head, acc, at, seq
-		if d.Rule == "" {
-			d.Rule = effectRules[k]
+	for _, b := range n.branches {
+		if b.Status == Incompatible {
+			out = append(out, n.fill(EffectBlocked, b.Account, b.Deadline, Effect{}))
 		}
-		out = append(out, d)
 	}
-	head := n.HeadDeadline()
-	for _, d := range n.queue[n.front:] {
-		b, ok := n.branches[d.branch]
-		if !ok || b.Status != Incompatible || !b.Deadline.Equal(d.at) {
-			continue
-		}
-		if !head.IsZero() && head.Before(d.at) {
-			next(EffectBlock, n.head, head, Effect{Rule: "NET-09", Cause: CauseHead})
-			head = time.Time{}
-		}
-		next(EffectBlock, d.branch, d.at, Effect{Cause: CauseBranch})
+	if hd := n.HeadDeadline(); !hd.IsZero() {
+		out = append(out, n.fill(EffectBlocked, n.head, hd, Effect{Rule: "NET-09"}))
 	}
-	if !head.IsZero() {
-		next(EffectBlock, n.head, head, Effect{Rule: "NET-09", Cause: CauseHead})
-	}
+	slices.SortFunc(out, func(a, b Effect) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Account, b.Account))
+	})
 	return out
 }

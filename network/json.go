@@ -3,7 +3,6 @@ package network
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/tenancykit/tenancy"
@@ -22,15 +21,18 @@ type branchJSON struct {
 	Status   string            `json:"status"`
 	Since    time.Time         `json:"since"`
 	Deadline time.Time         `json:"deadline,omitzero"`
+	Seen     uint64            `json:"seen,omitzero"`
 }
 
 type networkJSON struct {
 	V            int               `json:"v"`
 	Head         tenancy.AccountID `json:"head"`
+	Origin       uint64            `json:"origin,omitzero"`
 	Zone         string            `json:"zone"`
 	Status       string            `json:"status"`
 	HeadDeadline time.Time         `json:"head_deadline,omitzero"`
 	HeadBlocked  bool              `json:"head_blocked,omitzero"`
+	HeadSeen     uint64            `json:"head_seen,omitzero"`
 	Branches     []branchJSON      `json:"branches"`
 	Updated      time.Time         `json:"updated"`
 	Seq          uint64            `json:"seq,omitzero"`
@@ -39,11 +41,11 @@ type networkJSON struct {
 // MarshalJSON encodes n with its schema version, branches sorted by
 // account ID.
 func (n *Network) MarshalJSON() ([]byte, error) {
-	j := networkJSON{V: SchemaVersion, Head: n.head, Zone: n.zone, Status: n.status.String(),
-		HeadDeadline: n.headDeadline, HeadBlocked: n.headBlocked, Updated: n.updated, Seq: n.seq,
+	j := networkJSON{V: SchemaVersion, Head: n.head, Origin: n.origin, Zone: n.zone, Status: n.status.String(),
+		HeadDeadline: n.headDeadline, HeadBlocked: n.headBlocked, HeadSeen: n.headSeen, Updated: n.updated, Seq: n.seq,
 		Branches: []branchJSON{}}
 	for _, b := range n.Branches() {
-		j.Branches = append(j.Branches, branchJSON{Account: b.Account, Status: b.Status.String(), Since: b.Since, Deadline: b.Deadline})
+		j.Branches = append(j.Branches, branchJSON{Account: b.Account, Status: b.Status.String(), Since: b.Since, Deadline: b.Deadline, Seen: b.Seen})
 	}
 	return json.Marshal(j)
 }
@@ -67,8 +69,8 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 	if j.Head == "" || j.Updated.IsZero() {
 		return bad("a network needs a head and a time of last change")
 	}
-	out := &Network{head: j.Head, zone: j.Zone, headDeadline: j.HeadDeadline, headBlocked: j.HeadBlocked,
-		branches: make(map[tenancy.AccountID]*Branch, len(j.Branches)), updated: j.Updated, seq: j.Seq}
+	out := &Network{head: j.Head, origin: j.Origin, zone: j.Zone, branches: make(map[tenancy.AccountID]*Branch, len(j.Branches))}
+	out.headDeadline, out.headBlocked, out.headSeen, out.updated, out.seq = j.HeadDeadline, j.HeadBlocked, j.HeadSeen, j.Updated, j.Seq
 	for st := Operating; st <= Dissolved; st++ {
 		if st.String() == j.Status {
 			out.status = st
@@ -79,10 +81,6 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 		return bad("unknown network status %q", j.Status)
 	case out.status == Operating && (!j.HeadDeadline.IsZero() || j.HeadBlocked):
 		return bad("an operating network with a head deadline or a blocked head")
-	case out.status == Disabled && j.HeadDeadline.IsZero():
-		return bad("a disabled network without the deadline that blocks its head")
-	case !j.HeadDeadline.IsZero() && j.HeadDeadline.Before(j.Updated) && !j.HeadBlocked:
-		return bad("the head's deadline %v passed before the last change %v without a block", j.HeadDeadline, j.Updated)
 	case out.status == Dissolved && len(j.Branches) > 0:
 		return bad("a dissolved network with branches")
 	case out.status == Dissolved && (!j.HeadDeadline.IsZero() || j.HeadBlocked):
@@ -112,20 +110,14 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 			return bad("branch %s is %s without the deadline that is its cause", bj.Account, st)
 		case (st == Connected || st == OnTrial) && !bj.Deadline.IsZero():
 			return bad("branch %s is %s with a deadline", bj.Account, st)
-		case st == Incompatible && bj.Deadline.Before(j.Updated):
-			return bad("branch %s: deadline %v passed before the last change without a block", bj.Account, bj.Deadline)
 		case st == Blocked && bj.Deadline.After(bj.Since):
 			return bad("branch %s blocked before its deadline %v", bj.Account, bj.Deadline)
 		}
-		out.branches[bj.Account] = &Branch{Account: bj.Account, Status: st, Since: bj.Since, Deadline: bj.Deadline}
-		switch st {
-		case Connected, OnTrial:
+		out.branches[bj.Account] = &Branch{Account: bj.Account, Status: st, Since: bj.Since, Deadline: bj.Deadline, Seen: bj.Seen}
+		if st == Connected || st == OnTrial {
 			out.active++
-		case Incompatible:
-			out.queue = append(out.queue, due{at: bj.Deadline, branch: bj.Account})
 		}
 	}
-	slices.SortFunc(out.queue, func(a, b due) int { return a.at.Compare(b.at) })
 	*n = *out
 	return nil
 }

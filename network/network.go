@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/tenancykit/tenancy"
@@ -24,7 +25,7 @@ const (
 	Dissolved
 )
 
-// String returns "operating" or "disabled".
+// String returns "operating", "disabled" or "dissolved".
 func (s Status) String() string {
 	switch s {
 	case Operating:
@@ -44,14 +45,14 @@ type BranchStatus uint8
 const (
 	// Connected: on a commercial plan, in the connected list (NET-02).
 	Connected BranchStatus = iota + 1
-	// OnTrial: a free account that joined and runs the branch trial
-	// (NET-06); connected until the trial ends.
+	// OnTrial: on a trial, such as the branch trial a free account gets
+	// when it joins (NET-06); connected until the trial ends.
 	OnTrial
 	// Incompatible: dropped to free; disconnected but listed, in red, until
 	// Deadline (NET-07).
 	Incompatible
 	// Blocked: stayed incompatible past Deadline; the plan compatibility
-	// check blocks it until it goes commercial or is disconnected (NET-07).
+	// check blocked it until it goes commercial or is disconnected (NET-07).
 	Blocked
 )
 
@@ -71,48 +72,75 @@ type Branch struct {
 	Status  BranchStatus
 	// Since is when the branch entered its status.
 	Since time.Time
-	// Deadline is when an incompatible branch is blocked (NET-07).
+	// Deadline is when an incompatible branch is blocked, or was (NET-07).
 	Deadline time.Time
+	// Seen is the Seq of the latest standing of the account the network
+	// applied (see Standing): an older or repeated one changes nothing.
+	Seen uint64
 }
 
-// due is an incompatible branch's block deadline in the queue.
-type due struct {
-	at     time.Time
-	branch tenancy.AccountID
+// header is the part of a network that is not its branch list: small
+// enough to copy whole when a unit of work begins.
+type header struct {
+	status Status
+	// headDeadline is when a disabled network's head is blocked (NET-09);
+	// headBlocked says it was.
+	headDeadline time.Time
+	headBlocked  bool
+	// headSeen is the Seq of the head's latest standing applied.
+	headSeen uint64
+	// active counts branches connected or on trial: they keep the head's
+	// plan from changing (NET-10).
+	active  int
+	updated time.Time
+	// seq numbers the effects of the network's commands.
+	seq uint64
 }
 
 // Network is one branch network: its head, its domain zone, its status and
 // its branches (NET-01 to NET-14).
 //
 // A network with ten thousand branches is a set, not a value to copy on
-// every change, so a *Network is changed in place by the Engine's commands,
-// each in time independent of the number of branches. Every command
-// validates everything before it changes anything: a refused command leaves
-// the network exactly as it was. Use Clone for a copy, and Preview (or a
-// clone) to see a command's effects without committing them. A *Network is
-// not safe for concurrent use.
+// every change, so a *Network is changed in place by the Engine's
+// commands and deliveries, each in time independent of the number of
+// branches. Every command validates everything before it changes
+// anything: a refused command leaves the network exactly as it was. Use
+// Clone for a copy, and Begin, Rollback and Commit to undo a unit of work
+// of several steps. A *Network is not safe for concurrent use.
+//
+// A network changes only when a command runs or a member's Standing is
+// delivered: it has no deadline of its own. The deadlines of the plan
+// compatibility check are the members' own (lifecycle.Account.Scheduled),
+// so that they fall on time however late the network hears of them.
 type Network struct {
-	head   tenancy.AccountID
+	head tenancy.AccountID
+	// origin is the head's Seq when the network was created: it tells
+	// apart networks re-created around the same head.
+	origin uint64
 	zone   string
-	status Status
-	// headDeadline is when a disabled network's head is blocked (NET-09);
-	// headBlocked says it was.
-	headDeadline time.Time
-	headBlocked  bool
-	branches     map[tenancy.AccountID]*Branch
-	// active counts branches connected or on trial: they keep the head's
-	// plan from changing (NET-10).
-	active int
-	// queue holds incompatible branches' deadlines in time order; entries
-	// whose branch has moved on are dropped when they reach the front.
-	queue   []due
-	front   int
-	updated time.Time
-	seq     uint64
+	header
+	branches map[tenancy.AccountID]*Branch
+	undo     *journal
 }
 
-// Head returns the head account's ID, which also names the network.
+// journal records what a unit of work changed, to undo it.
+type journal struct {
+	hdr header
+	// old holds each changed branch as it was at Begin; nil when it was
+	// not listed.
+	old map[tenancy.AccountID]*Branch
+}
+
+// Head returns the head account's ID.
 func (n *Network) Head() tenancy.AccountID { return n.head }
+
+// ID returns the network's identifier, "HEAD@ORIGIN": the head's ID and
+// the head's Seq when the network was created, so that a network
+// re-created around the same head has another ID, and so do its effects.
+func (n *Network) ID() string { return string(n.head) + "@" + strconv.FormatUint(n.origin, 10) }
+
+// Origin returns the head's Seq when the network was created.
+func (n *Network) Origin() uint64 { return n.origin }
 
 // Zone returns the domain zone every member shares (NET-03).
 func (n *Network) Zone() string { return n.zone }
@@ -121,11 +149,12 @@ func (n *Network) Zone() string { return n.zone }
 func (n *Network) Status() Status { return n.status }
 
 // HeadBlocked reports whether the plan compatibility check blocked the head
-// (NET-09), and HeadDeadline when it will, if the network is disabled.
+// (NET-09).
 func (n *Network) HeadBlocked() bool { return n.headBlocked }
 
 // HeadDeadline returns when a disabled network's head will be blocked, or
-// the zero time.
+// the zero time: none is set while the head still pays for a plan, and
+// none once it is blocked.
 func (n *Network) HeadDeadline() time.Time {
 	if n.status == Disabled && !n.headBlocked {
 		return n.headDeadline
@@ -133,7 +162,7 @@ func (n *Network) HeadDeadline() time.Time {
 	return time.Time{}
 }
 
-// Updated returns the time of the network's last change.
+// Updated returns the time of the network's latest change.
 func (n *Network) Updated() time.Time { return n.updated }
 
 // Len returns the number of listed branches, incompatible and blocked ones
@@ -161,47 +190,90 @@ func (n *Network) Branches() []Branch {
 	return out
 }
 
-// NextDeadline returns the next instant at which the network changes by
-// itself (an incompatible branch or a lapsed head is blocked), and false
-// when none is pending.
-func (n *Network) NextDeadline() (time.Time, bool) {
-	var next time.Time
-	if n.front < len(n.queue) {
-		next = n.queue[n.front].at
-	}
-	if hd := n.HeadDeadline(); !hd.IsZero() && (next.IsZero() || hd.Before(next)) {
-		next = hd
-	}
-	return next, !next.IsZero()
-}
-
-// Clone returns a deep copy of n.
+// Clone returns a deep copy of n, without any unit of work begun on it.
 func (n *Network) Clone() *Network {
 	c := *n
+	c.undo = nil
 	c.branches = make(map[tenancy.AccountID]*Branch, len(n.branches))
 	for id, b := range n.branches {
 		cb := *b
 		c.branches[id] = &cb
 	}
-	c.queue = slices.Clone(n.queue[n.front:])
-	c.front = 0
 	return &c
 }
 
-// tidy drops queue entries whose branch is no longer incompatible with that
-// deadline, so that the front is always a live deadline.
-func (n *Network) tidy() {
-	for n.front < len(n.queue) {
-		d := n.queue[n.front]
-		if b, ok := n.branches[d.branch]; ok && b.Status == Incompatible && b.Deadline.Equal(d.at) {
-			return
-		}
-		n.queue[n.front] = due{}
-		n.front++
+// Begin starts a unit of work: from now on n records what changes, so
+// that Rollback can put it back as it was, in time proportional to the
+// branches changed. Commit ends the unit and keeps the changes. Begin on a
+// unit already begun changes nothing.
+func (n *Network) Begin() {
+	if n.undo == nil {
+		n.undo = &journal{hdr: n.header, old: map[tenancy.AccountID]*Branch{}}
 	}
-	if n.front == len(n.queue) {
-		n.queue, n.front = n.queue[:0], 0
-	} else if n.front > 1024 && n.front*2 > len(n.queue) {
-		n.queue, n.front = append(n.queue[:0], n.queue[n.front:]...), 0
+}
+
+// Commit ends the unit of work begun by Begin, keeping its changes.
+func (n *Network) Commit() { n.undo = nil }
+
+// Rollback undoes every change since Begin and ends the unit of work.
+func (n *Network) Rollback() {
+	j := n.undo
+	if j == nil {
+		return
+	}
+	n.header = j.hdr
+	for id, b := range j.old {
+		if b == nil {
+			delete(n.branches, id)
+		} else {
+			n.branches[id] = b
+		}
+	}
+	n.undo = nil
+}
+
+// edit returns branch id for changing, recording it first in a unit of
+// work; nil when it is not listed.
+func (n *Network) edit(id tenancy.AccountID) *Branch {
+	n.save(id, n.branches[id])
+	return n.branches[id]
+}
+
+// save records branch id as it is before it changes.
+func (n *Network) save(id tenancy.AccountID, b *Branch) {
+	if n.undo == nil {
+		return
+	}
+	if _, ok := n.undo.old[id]; ok {
+		return
+	}
+	if b == nil {
+		n.undo.old[id] = nil
+		return
+	}
+	c := *b
+	n.undo.old[id] = &c
+	// The branch may be changed in place from here on: keep the copy and
+	// give the map a pointer of its own.
+	nb := *b
+	n.branches[id] = &nb
+}
+
+// put lists b.
+func (n *Network) put(b *Branch) {
+	n.save(b.Account, n.branches[b.Account])
+	n.branches[b.Account] = b
+}
+
+// drop unlists branch id.
+func (n *Network) drop(id tenancy.AccountID) {
+	n.save(id, n.branches[id])
+	delete(n.branches, id)
+}
+
+// touch moves the network's last change to at, if at is later.
+func (n *Network) touch(at time.Time) {
+	if at.After(n.updated) {
+		n.updated = at
 	}
 }

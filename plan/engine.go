@@ -153,6 +153,20 @@ func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
 	return dst
 }
 
+// End ends s at once because its account is deleted (LIFE-05): a
+// subscription that is not on free drops to it, with no refund, its
+// add-ons deactivated (PLAN-07), and no deadline left, so that nothing
+// renews or charges a deleted account. A free subscription is returned
+// as it is. Events are appended to dst.
+func (e *Engine) End(s Subscription, at time.Time, dst []Event) (Subscription, []Event) {
+	if s.Status == StatusFree {
+		return s, dst
+	}
+	at = at.In(s.Location())
+	dst = e.dropToFree(&s, Event{Kind: EventEnded}, at, dst)
+	return s, dst
+}
+
 // dropToFree puts s on the free plan at time at, for the reason cause (an
 // event whose Kind and details the caller sets; it is appended first):
 // add-ons are deactivated and credits forfeited (PLAN-07), reduced limits

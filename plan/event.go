@@ -89,6 +89,10 @@ const (
 	// EventTelephonyUsed: prepaid telephony credits were spent (PLAN-07).
 	// Amount: spent.
 	EventTelephonyUsed
+	// EventEnded: the account was deleted; its subscription ended at once,
+	// with no renewal, no grace and no refund, and is on the free plan
+	// (LIFE-05). From: the plan it was on.
+	EventEnded
 	eventKindEnd
 )
 
@@ -98,7 +102,7 @@ var eventNames = [...]string{"",
 	"cancellation-confirmed", "retention-offered", "renewal-bought", "renewed",
 	"rolled-back", "grace-started", "payment-received", "payment-failed",
 	"grace-ended", "cancelled-now", "refunded", "add-on-bought",
-	"add-ons-deactivated", "limits-reduced", "telephony-used",
+	"add-ons-deactivated", "limits-reduced", "telephony-used", "ended",
 }
 
 var eventRules = [...]tenancy.RuleID{"",
@@ -107,7 +111,7 @@ var eventRules = [...]tenancy.RuleID{"",
 	"PLAN-13", "PLAN-13", "PLAN-03", "PLAN-05",
 	"PLAN-04", "PLAN-14", "PLAN-14", "PLAN-14",
 	"PLAN-14", "PLAN-06", "PLAN-06", "PLAN-07",
-	"PLAN-07", "PLAN-08", "PLAN-07",
+	"PLAN-07", "PLAN-08", "PLAN-07", "LIFE-05",
 }
 
 // String returns the kind's stable name, for example "grace-started".

@@ -1,0 +1,277 @@
+package fleet
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/internal/strict"
+	"github.com/tenancykit/tenancy/lifecycle"
+	"github.com/tenancykit/tenancy/network"
+	"github.com/tenancykit/tenancy/plan"
+)
+
+// SchemaVersion is the version of the JSON forms of an Effect, a Message,
+// an Outcome and an Identity.
+const SchemaVersion = 1
+
+// ErrCorrupt is matched by errors of decoding a driver value that breaks
+// an invariant; it wraps tenancy.ErrInvalid.
+var ErrCorrupt = fmt.Errorf("%w: driver state", tenancy.ErrInvalid)
+
+// Class says what the service does with an effect.
+type Class uint8
+
+// The classes.
+const (
+	// Action: the service must carry it out, at least once: send an
+	// e-mail, charge or refund, suspend, purge, block, hide the widget.
+	Action Class = iota + 1
+	// Notice: a fact to record or show; nothing must happen.
+	Notice
+)
+
+// String returns "action" or "notice".
+func (c Class) String() string {
+	switch c {
+	case Action:
+		return "action"
+	case Notice:
+		return "notice"
+	}
+	return fmt.Sprintf("Class(%d)", uint8(c))
+}
+
+// Effect is the one envelope of everything the driver asks of the
+// service or tells it, whichever package produced it: a subscription's
+// event, an account's effect, a network's effect or an identity's.
+//
+// ID is unique across every state's history, re-created networks
+// included, and the same each time the same history is replayed: a
+// service that executes effects at least once drops repeats by ID. Kind is
+// the producing package's short name and the kind's stable name, as in
+// "plan.grace-started", "life.warn-suspension" or "net.incompatible".
+// Which other fields a kind fills is documented with the kind in its
+// package (plan.EventKind, lifecycle.EffectKind, network.EffectKind).
+type Effect struct {
+	ID    string
+	Kind  string
+	Class Class
+	Rule  tenancy.RuleID
+	// Account is the account concerned; Network the network's ID
+	// (network.Network.ID) for network effects, the head of the network
+	// joined or left for an account's.
+	Account tenancy.AccountID
+	Network string
+	// User is the user concerned: the recipient of a warning or a
+	// notification, the user of an identity.
+	User tenancy.UserID
+	// At is when it happened: the deadline that fired, the command's time,
+	// or the instant of the standing a network applied.
+	At time.Time
+	// Deadline is the instant the effect announces: a suspension, a
+	// deletion, a block, a period's or a trial's end.
+	Deadline time.Time
+	Cause    lifecycle.Cause
+	Data     lifecycle.Data
+	// Plan is the plan in effect after a plan event; From the one before.
+	Plan, From plan.PlanID
+	// Amount and Credit are money in the catalog's currency.
+	Amount, Credit decimal.Decimal
+	Bytes          int64
+	Note           string
+	// Days is the length of a branch trial.
+	Days int
+}
+
+// String returns a one-line description: date, rule, kind, then the
+// fields the kind fills.
+func (e Effect) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s", e.At.Format(time.DateOnly), e.Rule, e.Kind)
+	if e.Account != "" {
+		fmt.Fprintf(&b, " %s", e.Account)
+	}
+	if e.Plan != "" {
+		fmt.Fprintf(&b, " plan=%s", e.Plan)
+	}
+	if !e.Amount.IsZero() {
+		fmt.Fprintf(&b, " amount=%s", e.Amount)
+	}
+	if !e.Credit.IsZero() {
+		fmt.Fprintf(&b, " credit=%s", e.Credit)
+	}
+	if e.User != "" {
+		fmt.Fprintf(&b, " to=%s", e.User)
+	}
+	if !e.Deadline.IsZero() {
+		fmt.Fprintf(&b, " deadline=%s", e.Deadline.Format(time.DateOnly))
+	}
+	if e.Bytes != 0 {
+		fmt.Fprintf(&b, " bytes=%d", e.Bytes)
+	}
+	if e.Cause != "" {
+		fmt.Fprintf(&b, " cause=%q", e.Cause)
+	}
+	if e.Data != 0 {
+		fmt.Fprintf(&b, " data=%q", e.Data.String())
+	}
+	if e.Note != "" {
+		fmt.Fprintf(&b, " note=%q", e.Note)
+	}
+	return b.String()
+}
+
+// planActions are the plan events the service must act on: charge,
+// refund, e-mail, deactivate, restrict, stop billing.
+var planActions = map[plan.EventKind]bool{
+	plan.EventPurchased: true, plan.EventUpgraded: true, plan.EventRenewalBought: true,
+	plan.EventGraceStarted: true, plan.EventPaymentFailed: true, plan.EventCancellationConfirmed: true,
+	plan.EventRetentionOffered: true, plan.EventRefunded: true, plan.EventAddOnBought: true,
+	plan.EventAddOnsDeactivated: true, plan.EventLimitsReduced: true, plan.EventEnded: true,
+}
+
+// lifeActions are the account effects the service must carry out.
+var lifeActions = map[lifecycle.EffectKind]bool{
+	lifecycle.EffectWarnSuspension: true, lifecycle.EffectSuspend: true, lifecycle.EffectWarnDeletion: true,
+	lifecycle.EffectRestore: true, lifecycle.EffectPurge: true, lifecycle.EffectBlock: true,
+	lifecycle.EffectUnblock: true, lifecycle.EffectForgetIdentity: true,
+}
+
+// netActions are the network effects the service must carry out: tell a
+// branch's administrators, hide or show the widget.
+var netActions = map[network.EffectKind]bool{
+	network.EffectNotify: true, network.EffectDisabled: true, network.EffectResumed: true,
+}
+
+func class(action bool) Class {
+	if action {
+		return Action
+	}
+	return Notice
+}
+
+// fromLife wraps an account's effect.
+func fromLife(l lifecycle.Effect) Effect {
+	if l.Kind == lifecycle.EffectPlan {
+		p := l.Plan
+		return Effect{ID: "account/" + l.ID(), Kind: "plan." + p.Kind.String(), Class: class(planActions[p.Kind]),
+			Rule: p.Rule, Account: l.Account, At: p.At, Deadline: p.Until, Plan: p.Plan, From: p.From,
+			Amount: p.Amount, Credit: p.Credit, Bytes: p.Bytes, Note: p.Note}
+	}
+	return Effect{ID: "account/" + l.ID(), Kind: "life." + l.Kind.String(), Class: class(lifeActions[l.Kind]),
+		Rule: l.Rule, Account: l.Account, At: l.At, Deadline: l.Deadline, User: l.To, Cause: l.Cause,
+		Data: l.Data, Network: string(l.Network)}
+}
+
+// fromNet wraps a network's effect.
+func fromNet(n network.Effect) Effect {
+	return Effect{ID: "network/" + n.ID(), Kind: "net." + n.Kind.String(), Class: class(netActions[n.Kind]),
+		Rule: n.Rule, Account: n.Account, Network: n.Network, At: n.At, Deadline: n.Deadline,
+		User: n.To, Days: n.Days}
+}
+
+type effectJSON struct {
+	V        int               `json:"v"`
+	ID       string            `json:"id"`
+	Kind     string            `json:"kind"`
+	Class    string            `json:"class"`
+	Rule     tenancy.RuleID    `json:"rule,omitzero"`
+	Account  tenancy.AccountID `json:"account,omitzero"`
+	Network  string            `json:"network,omitzero"`
+	User     tenancy.UserID    `json:"user,omitzero"`
+	At       time.Time         `json:"at"`
+	Deadline time.Time         `json:"deadline,omitzero"`
+	Cause    lifecycle.Cause   `json:"cause,omitzero"`
+	Data     lifecycle.Data    `json:"data,omitzero"`
+	Plan     plan.PlanID       `json:"plan,omitzero"`
+	From     plan.PlanID       `json:"from,omitzero"`
+	Amount   *decimal.Decimal  `json:"amount,omitempty"`
+	Credit   *decimal.Decimal  `json:"credit,omitempty"`
+	Bytes    int64             `json:"bytes,omitzero"`
+	Note     string            `json:"note,omitzero"`
+	Days     int               `json:"days,omitzero"`
+}
+
+func nonZero(d decimal.Decimal) *decimal.Decimal {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+// MarshalJSON encodes the effect with its schema version, its kind and
+// class as text, and money as decimal strings.
+func (e Effect) MarshalJSON() ([]byte, error) {
+	return json.Marshal(effectJSON{V: SchemaVersion, ID: e.ID, Kind: e.Kind, Class: e.Class.String(), Rule: e.Rule,
+		Account: e.Account, Network: e.Network, User: e.User, At: e.At, Deadline: e.Deadline, Cause: e.Cause,
+		Data: e.Data, Plan: e.Plan, From: e.From, Amount: nonZero(e.Amount), Credit: nonZero(e.Credit),
+		Bytes: e.Bytes, Note: e.Note, Days: e.Days})
+}
+
+// UnmarshalJSON decodes an effect and refuses another schema version,
+// unknown fields, an unknown kind or class, or no ID.
+func (e *Effect) UnmarshalJSON(b []byte) error {
+	var j effectJSON
+	if err := strict.Decode(b, &j); err != nil {
+		return tenancy.Refuse("", ErrCorrupt, "effect: %v", err)
+	}
+	bad := func(format string, args ...any) error {
+		return tenancy.Refuse("", ErrCorrupt, "effect: "+format, args...)
+	}
+	if j.V != SchemaVersion {
+		return bad("schema version %d, want %d", j.V, SchemaVersion)
+	}
+	if j.ID == "" || j.At.IsZero() {
+		return bad("an effect needs an ID and a time")
+	}
+	if !knownKind(j.Kind) {
+		return bad("unknown kind %q", j.Kind)
+	}
+	out := Effect{ID: j.ID, Kind: j.Kind, Rule: j.Rule, Account: j.Account, Network: j.Network, User: j.User,
+		At: j.At, Deadline: j.Deadline, Cause: j.Cause, Data: j.Data, Plan: j.Plan, From: j.From,
+		Bytes: j.Bytes, Note: j.Note, Days: j.Days}
+	switch j.Class {
+	case "action":
+		out.Class = Action
+	case "notice":
+		out.Class = Notice
+	default:
+		return bad("unknown class %q", j.Class)
+	}
+	if j.Amount != nil {
+		out.Amount = *j.Amount
+	}
+	if j.Credit != nil {
+		out.Credit = *j.Credit
+	}
+	*e = out
+	return nil
+}
+
+// knownKind reports whether s names a kind of one of the packages.
+func knownKind(s string) bool {
+	pkg, name, _ := strings.Cut(s, ".")
+	switch pkg {
+	case "plan":
+		for k := plan.EventKind(1); k.Rule() != ""; k++ {
+			if k.String() == name {
+				return true
+			}
+		}
+	case "life":
+		for k := lifecycle.EffectWarnSuspension; k.String() != fmt.Sprintf("EffectKind(%d)", uint8(k)); k++ {
+			if k.String() == name {
+				return true
+			}
+		}
+	case "net":
+		_, ok := network.ParseEffectKind(name)
+		return ok
+	}
+	return false
+}
