@@ -15,19 +15,39 @@
 //
 // # Packages
 //
+// Most services use one package, the driver, and read the others' types:
+//
+//   - [github.com/tenancykit/tenancy/fleet]: the driver, the one front door.
+//     A command on an account, a network or an identity goes in with the
+//     time and the states it names; the changed states, their next
+//     deadlines, one ordered stream of effects and the messages between
+//     states come out. It keeps accounts and networks in step, and it is
+//     pure: the service's store does the I/O (fleet's doc shows the loop).
+//
+// The lower level, for a service that drives the engines itself:
+//
 //   - [github.com/tenancykit/tenancy/plan]: the plan catalog, subscriptions,
 //     trials, billing periods, upgrades with proration, downgrades and
 //     cancellations at period end, grace after an unpaid period, refunds,
 //     add-ons, limits and the impact of a downgrade (rules PLAN-01 to PLAN-14).
 //   - [github.com/tenancykit/tenancy/lifecycle]: one account's life on top of
 //     its subscription: users and roles, the inactivity countdown with the
-//     owner's warnings, suspension, restore, deletion, blocks and network
-//     identities (rules LIFE-01 to LIFE-08).
+//     owner's warnings, suspension, restore, deletion, blocks set and
+//     scheduled (rules LIFE-01 to LIFE-08).
 //   - [github.com/tenancykit/tenancy/network]: branch networks around one
-//     Enterprise head, the plan compatibility check, the widget and who may
-//     see which account (rules NET-01 to NET-14).
+//     Enterprise head, the members' standings, the plan compatibility
+//     check, the widget and who may see which account (rules NET-01 to
+//     NET-14).
+//
+// Beside them:
+//
+//   - [github.com/tenancykit/tenancy/export]: what to save before leaving, by
+//     when, and a verifiable archive (rules EXP-01 to EXP-04).
 //   - [github.com/tenancykit/tenancy/clock]: the injectable clock that only
-//     the service's driver holds; rule code takes time as an argument.
+//     the service's loop holds, a deadline queue and a runner; rule code
+//     takes time as an argument.
+//   - [github.com/tenancykit/tenancy/scenario]: plain-text scenario files,
+//     replayed through the driver and compared.
 //
 // This package holds the small vocabulary the others share: account and user
 // identifiers, roles and actors, and the [RuleError] type with its sentinel

@@ -13,7 +13,6 @@ import (
 // advanced.
 type Command interface {
 	keys(networkOf func(tenancy.AccountID) tenancy.AccountID, dst []Key) []Key
-	run(st *step) error
 }
 
 // NewAccount creates an account on the free plan, its owner its first

@@ -3,6 +3,7 @@ package fleet
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func (c Class) String() string {
 // service or tells it, whichever package produced it: a subscription's
 // event, an account's effect, a network's effect or an identity's.
 //
-// ID is unique across every state's history, re-created networks
+// Its ID is unique across every state's history, re-created networks
 // included, and the same each time the same history is replayed: a
 // service that executes effects at least once drops repeats by ID. Kind is
 // the producing package's short name and the kind's stable name, as in
@@ -58,8 +59,15 @@ func (c Class) String() string {
 // Which other fields a kind fills is documented with the kind in its
 // package (plan.EventKind, lifecycle.EffectKind, network.EffectKind).
 type Effect struct {
-	ID    string
-	Kind  string
+	// Source is the kind of state that produced the effect, and Seq its
+	// number in that state's history: an account's Seq, a network's
+	// command number, or, with ByStanding, the Seq of the member's
+	// standing a network applied; an identity's Seq. With At, Kind and
+	// the state's name they make the ID.
+	Source     Kind
+	Seq        uint64
+	ByStanding bool
+	Kind       string
 	Class Class
 	Rule  tenancy.RuleID
 	// Account is the account concerned; Network the network's ID
@@ -86,6 +94,35 @@ type Effect struct {
 	Note           string
 	// Days is the length of a branch trial.
 	Days int
+}
+
+// ID returns the effect's identifier: "account/ACCOUNT/…", "network/NETWORK/ACCOUNT/…"
+// or "identity/USER/…", then the rule, the kind, the instant in UTC and the
+// number in the producing state's history ("c5" for a network's fifth
+// command effect, "s17" for the effect of an account's standing 17).
+func (e Effect) ID() string {
+	b := make([]byte, 0, 96)
+	b = append(b, e.Source.String()...)
+	b = append(b, '/')
+	switch e.Source {
+	case KindNetwork:
+		b = append(append(append(b, e.Network...), '/'), e.Account...)
+	case KindIdentity:
+		b = append(b, e.User...)
+	default:
+		b = append(b, e.Account...)
+	}
+	b = append(append(append(append(append(b, '/'), e.Rule...), '/'), e.Kind...), '/')
+	b = e.At.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '/')
+	if e.Source == KindNetwork {
+		if e.ByStanding {
+			b = append(b, 's')
+		} else {
+			b = append(b, 'c')
+		}
+	}
+	return string(strconv.AppendUint(b, e.Seq, 10))
 }
 
 // String returns a one-line description: date, rule, kind, then the
@@ -126,26 +163,34 @@ func (e Effect) String() string {
 	return b.String()
 }
 
-// planActions are the plan events the service must act on: charge,
-// refund, e-mail, deactivate, restrict, stop billing.
-var planActions = map[plan.EventKind]bool{
-	plan.EventPurchased: true, plan.EventUpgraded: true, plan.EventRenewalBought: true,
-	plan.EventGraceStarted: true, plan.EventPaymentFailed: true, plan.EventCancellationConfirmed: true,
-	plan.EventRetentionOffered: true, plan.EventRefunded: true, plan.EventAddOnBought: true,
-	plan.EventAddOnsDeactivated: true, plan.EventLimitsReduced: true, plan.EventEnded: true,
+// planAction reports whether the service must act on a plan event:
+// charge, refund, e-mail, deactivate, restrict, stop billing.
+func planAction(k plan.EventKind) bool {
+	switch k {
+	case plan.EventPurchased, plan.EventUpgraded, plan.EventRenewalBought, plan.EventGraceStarted,
+		plan.EventPaymentFailed, plan.EventCancellationConfirmed, plan.EventRetentionOffered, plan.EventRefunded,
+		plan.EventAddOnBought, plan.EventAddOnsDeactivated, plan.EventLimitsReduced, plan.EventEnded:
+		return true
+	}
+	return false
 }
 
-// lifeActions are the account effects the service must carry out.
-var lifeActions = map[lifecycle.EffectKind]bool{
-	lifecycle.EffectWarnSuspension: true, lifecycle.EffectSuspend: true, lifecycle.EffectWarnDeletion: true,
-	lifecycle.EffectRestore: true, lifecycle.EffectPurge: true, lifecycle.EffectBlock: true,
-	lifecycle.EffectUnblock: true, lifecycle.EffectForgetIdentity: true,
+// lifeAction reports whether the service must carry out an account's
+// effect.
+func lifeAction(k lifecycle.EffectKind) bool {
+	switch k {
+	case lifecycle.EffectWarnSuspension, lifecycle.EffectSuspend, lifecycle.EffectWarnDeletion,
+		lifecycle.EffectRestore, lifecycle.EffectPurge, lifecycle.EffectBlock, lifecycle.EffectUnblock,
+		lifecycle.EffectForgetIdentity:
+		return true
+	}
+	return false
 }
 
-// netActions are the network effects the service must carry out: tell a
-// branch's administrators, hide or show the widget.
-var netActions = map[network.EffectKind]bool{
-	network.EffectNotify: true, network.EffectDisabled: true, network.EffectResumed: true,
+// netAction reports whether the service must carry out a network's
+// effect: tell a branch's administrators, hide or show the widget.
+func netAction(k network.EffectKind) bool {
+	return k == network.EffectNotify || k == network.EffectDisabled || k == network.EffectResumed
 }
 
 func class(action bool) Class {
@@ -159,25 +204,32 @@ func class(action bool) Class {
 func fromLife(l lifecycle.Effect) Effect {
 	if l.Kind == lifecycle.EffectPlan {
 		p := l.Plan
-		return Effect{ID: "account/" + l.ID(), Kind: "plan." + p.Kind.String(), Class: class(planActions[p.Kind]),
+		return Effect{Source: KindAccount, Seq: l.Seq, Kind: "plan." + p.Kind.String(), Class: class(planAction(p.Kind)),
 			Rule: p.Rule, Account: l.Account, At: p.At, Deadline: p.Until, Plan: p.Plan, From: p.From,
 			Amount: p.Amount, Credit: p.Credit, Bytes: p.Bytes, Note: p.Note}
 	}
-	return Effect{ID: "account/" + l.ID(), Kind: "life." + l.Kind.String(), Class: class(lifeActions[l.Kind]),
+	return Effect{Source: KindAccount, Seq: l.Seq, Kind: "life." + l.Kind.String(), Class: class(lifeAction(l.Kind)),
 		Rule: l.Rule, Account: l.Account, At: l.At, Deadline: l.Deadline, User: l.To, Cause: l.Cause,
 		Data: l.Data, Network: string(l.Network)}
 }
 
 // fromNet wraps a network's effect.
 func fromNet(n network.Effect) Effect {
-	return Effect{ID: "network/" + n.ID(), Kind: "net." + n.Kind.String(), Class: class(netActions[n.Kind]),
+	e := Effect{Source: KindNetwork, Seq: n.Seq, Kind: "net." + n.Kind.String(), Class: class(netAction(n.Kind)),
 		Rule: n.Rule, Account: n.Account, Network: n.Network, At: n.At, Deadline: n.Deadline,
 		User: n.To, Days: n.Days}
+	if n.Seq == 0 {
+		e.Seq, e.ByStanding = n.Standing, true
+	}
+	return e
 }
 
 type effectJSON struct {
 	V        int               `json:"v"`
 	ID       string            `json:"id"`
+	Source   string            `json:"source"`
+	Seq      uint64            `json:"seq"`
+	Standing bool              `json:"by_standing,omitzero"`
 	Kind     string            `json:"kind"`
 	Class    string            `json:"class"`
 	Rule     tenancy.RuleID    `json:"rule,omitzero"`
@@ -207,14 +259,15 @@ func nonZero(d decimal.Decimal) *decimal.Decimal {
 // MarshalJSON encodes the effect with its schema version, its kind and
 // class as text, and money as decimal strings.
 func (e Effect) MarshalJSON() ([]byte, error) {
-	return json.Marshal(effectJSON{V: SchemaVersion, ID: e.ID, Kind: e.Kind, Class: e.Class.String(), Rule: e.Rule,
+	return json.Marshal(effectJSON{V: SchemaVersion, ID: e.ID(), Source: e.Source.String(), Seq: e.Seq, Standing: e.ByStanding, Kind: e.Kind, Class: e.Class.String(), Rule: e.Rule,
 		Account: e.Account, Network: e.Network, User: e.User, At: e.At, Deadline: e.Deadline, Cause: e.Cause,
 		Data: e.Data, Plan: e.Plan, From: e.From, Amount: nonZero(e.Amount), Credit: nonZero(e.Credit),
 		Bytes: e.Bytes, Note: e.Note, Days: e.Days})
 }
 
 // UnmarshalJSON decodes an effect and refuses another schema version,
-// unknown fields, an unknown kind or class, or no ID.
+// unknown fields, an unknown kind, class or source, or an ID that is not
+// the one the fields make.
 func (e *Effect) UnmarshalJSON(b []byte) error {
 	var j effectJSON
 	if err := strict.Decode(b, &j); err != nil {
@@ -226,13 +279,13 @@ func (e *Effect) UnmarshalJSON(b []byte) error {
 	if j.V != SchemaVersion {
 		return bad("schema version %d, want %d", j.V, SchemaVersion)
 	}
-	if j.ID == "" || j.At.IsZero() {
-		return bad("an effect needs an ID and a time")
+	if j.At.IsZero() {
+		return bad("an effect needs a time")
 	}
 	if !knownKind(j.Kind) {
 		return bad("unknown kind %q", j.Kind)
 	}
-	out := Effect{ID: j.ID, Kind: j.Kind, Rule: j.Rule, Account: j.Account, Network: j.Network, User: j.User,
+	out := Effect{Seq: j.Seq, ByStanding: j.Standing, Kind: j.Kind, Rule: j.Rule, Account: j.Account, Network: j.Network, User: j.User,
 		At: j.At, Deadline: j.Deadline, Cause: j.Cause, Data: j.Data, Plan: j.Plan, From: j.From,
 		Bytes: j.Bytes, Note: j.Note, Days: j.Days}
 	switch j.Class {
@@ -243,11 +296,22 @@ func (e *Effect) UnmarshalJSON(b []byte) error {
 	default:
 		return bad("unknown class %q", j.Class)
 	}
+	for k := KindAccount; k <= KindIdentity; k++ {
+		if k.String() == j.Source {
+			out.Source = k
+		}
+	}
+	if out.Source == 0 || (out.ByStanding && out.Source != KindNetwork) {
+		return bad("unknown source %q", j.Source)
+	}
 	if j.Amount != nil {
 		out.Amount = *j.Amount
 	}
 	if j.Credit != nil {
 		out.Credit = *j.Credit
+	}
+	if id := out.ID(); id != j.ID {
+		return bad("ID %q, but the fields make %q", j.ID, id)
 	}
 	*e = out
 	return nil

@@ -20,8 +20,10 @@ var ErrMissing = fmt.Errorf("%w: state not loaded", tenancy.ErrInvalid)
 // MissingError names a state a step needs and was not given.
 type MissingError struct{ Key Key }
 
-// Error returns "state not loaded: KEY".
-func (e *MissingError) Error() string { return "state not loaded: " + e.Key.String() }
+// Error returns "no state KEY in the step".
+func (e *MissingError) Error() string {
+	return "no state " + e.Key.String() + " in the step: not loaded, or it does not exist"
+}
 
 // Is matches ErrMissing.
 func (e *MissingError) Is(target error) bool { return target == ErrMissing }
@@ -173,26 +175,35 @@ func (e *Engine) Step(s *States, in Input) (Ready, error) {
 	if in.Command == nil {
 		return Ready{}, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
 	}
-	print := fingerprint(in.Command)
+	print := ""
+	if in.Request != "" || in.Prior != nil {
+		// Only a request is remembered; formatting the command costs.
+		print = fingerprint(in.Command)
+	}
 	if in.Prior != nil {
 		if in.Prior.Command != print {
 			return Ready{}, tenancy.Refuse("", tenancy.ErrInvalid, "request %q was %s, not %s", in.Request, in.Prior.Command, print)
 		}
 		return Ready{Outcome: *in.Prior, Replayed: true}, in.Prior.Err()
 	}
-	st := &step{e: e, s: s, now: in.Now}
+	var stv step
+	st := &stv
+	st.e, st.s, st.now = e, s, in.Now
 	err := st.run(in)
 	if err != nil {
 		st.rollback()
-		return Ready{Outcome: outcome(in.Request, print, in.Now, nil, err)}, err
+		r := Ready{}
+		if in.Request != "" {
+			r.Outcome = outcome(in.Request, print, in.Now, nil, err)
+		}
+		return r, err
 	}
 	st.commit()
-	r := Ready{Effects: st.effs, Messages: st.out, Outcome: outcome(in.Request, print, in.Now, st.effs, nil)}
-	slices.SortFunc(st.changed, Key.Compare)
-	for _, k := range slices.Compact(st.changed) {
-		d, _ := s.Deadline(k)
-		r.Changed = append(r.Changed, Change{Key: k, Deadline: d})
+	r := Ready{Effects: st.effs, Messages: st.out}
+	if in.Request != "" {
+		r.Outcome = outcome(in.Request, print, in.Now, st.effs, nil)
 	}
+	r.Changed = st.changes()
 	return r, nil
 }
 
@@ -215,18 +226,18 @@ type step struct {
 	now     time.Time
 	effs    []Effect
 	out     []Message
-	changed []Key
+	// netChanged lists the heads of the networks the step changed.
+	netChanged []tenancy.AccountID
 	// accs and ids hold each changed state as it was; present false when
 	// it did not exist.
-	accs   []savedAccount
+	// acc0 and accs are the accounts' new values, written to s on
+	// commit: the first in a field of its own, so that a step over one
+	// account allocates none.
+	acc0   lifecycle.Account
+	accs   []lifecycle.Account
 	ids    []savedIdentity
 	begun  []*network.Network
 	netOld []savedNetwork
-}
-
-type savedAccount struct {
-	a       lifecycle.Account
-	present bool
 }
 type savedIdentity struct {
 	i       Identity
@@ -238,12 +249,22 @@ type savedNetwork struct {
 }
 
 func (st *step) run(in Input) error {
-	for _, k := range st.e.Keys(in.Command, st.networkOf) {
-		if !st.s.Has(k) && !creates(in.Command, k) {
-			return &MissingError{Key: k}
+	switch in.Command.(type) {
+	case OnAccount, Advance:
+		// They find out for themselves, without allocating the keys.
+	default:
+		states := st.s // not st: a closure over st would move it to the heap
+		networkOf := func(id tenancy.AccountID) tenancy.AccountID { return states.Accounts[id].Network }
+		for _, k := range in.Command.keys(networkOf, nil) {
+			if !st.s.Has(k) && !creates(in.Command, k) {
+				return &MissingError{Key: k}
+			}
 		}
 	}
-	inbox := slices.Clone(in.Inbox)
+	inbox := in.Inbox
+	if len(inbox) > 1 {
+		inbox = slices.Clone(in.Inbox)
+	}
 	slices.SortFunc(inbox, func(a, b Message) int {
 		if c := a.Standing.At.Compare(b.Standing.At); c != 0 {
 			return c
@@ -262,7 +283,27 @@ func (st *step) run(in Input) error {
 			return err
 		}
 	}
-	return in.Command.run(st)
+	// A type switch rather than a method of the interface, so that the
+	// step stays on the stack.
+	switch c := in.Command.(type) {
+	case OnAccount:
+		return c.run(st)
+	case Advance:
+		return c.run(st)
+	case NewAccount:
+		return c.run(st)
+	case CreateNetwork:
+		return c.run(st)
+	case Connect:
+		return c.run(st)
+	case Disconnect:
+		return c.run(st)
+	case Dissolve:
+		return c.run(st)
+	case ForgetIdentity:
+		return c.run(st)
+	}
+	return tenancy.Refuse("", tenancy.ErrInvalid, "unknown command %T", in.Command)
 }
 
 func compareStr(a, b string) int {
@@ -300,7 +341,22 @@ func creates(cmd Command, k Key) bool {
 
 // networkOf is Keys' view of the step's own accounts.
 func (st *step) networkOf(id tenancy.AccountID) tenancy.AccountID {
-	return st.s.Accounts[id].Network
+	a, _ := st.get(id)
+	return a.Network
+}
+
+// get returns account id as the step has it.
+func (st *step) get(id tenancy.AccountID) (lifecycle.Account, bool) {
+	if st.acc0.ID == id && id != "" {
+		return st.acc0, true
+	}
+	for i := range st.accs {
+		if st.accs[i].ID == id {
+			return st.accs[i], true
+		}
+	}
+	a, ok := st.s.Accounts[id]
+	return a, ok
 }
 
 // network returns the network headed by head in the step, beginning a
@@ -316,22 +372,62 @@ func (st *step) network(head tenancy.AccountID) *network.Network {
 
 // account returns account id, or the refusal that it does not exist.
 func (st *step) account(id tenancy.AccountID) (lifecycle.Account, error) {
-	a, ok := st.s.Accounts[id]
+	a, ok := st.get(id)
 	if !ok {
-		return a, tenancy.Refuse("", tenancy.ErrNotFound, "no account %s", id)
+		return a, &MissingError{Key: AccountKey(id)}
 	}
 	return a, nil
 }
 
-// setAccount stores a, keeping the account as it was for a rollback.
+// setAccount keeps a as the account's new value, written to the States
+// when the step commits.
 func (st *step) setAccount(a lifecycle.Account) {
-	old, ok := st.s.Accounts[a.ID]
-	st.accs = append(st.accs, savedAccount{a: old, present: ok})
-	if !ok {
-		st.accs[len(st.accs)-1].a.ID = a.ID
+	switch st.acc0.ID {
+	case a.ID:
+		st.acc0 = a
+		return
+	case "":
+		st.acc0 = a
+		return
 	}
-	st.s.Accounts[a.ID] = a
-	st.changed = append(st.changed, AccountKey(a.ID))
+	for i := range st.accs {
+		if st.accs[i].ID == a.ID {
+			st.accs[i] = a
+			return
+		}
+	}
+	st.accs = append(st.accs, a)
+}
+
+// changes lists every state the step changed, in key order, with its
+// next deadline.
+func (st *step) changes() []Change {
+	n := len(st.accs) + len(st.ids) + len(st.netChanged)
+	if st.acc0.ID != "" {
+		n++
+	}
+	out := make([]Change, 0, n)
+	add := func(k Key) {
+		d, _ := st.s.Deadline(k)
+		out = append(out, Change{Key: k, Deadline: d})
+	}
+	if st.acc0.ID != "" {
+		add(AccountKey(st.acc0.ID))
+	}
+	for _, a := range st.accs {
+		add(AccountKey(a.ID))
+	}
+	for _, h := range st.netChanged {
+		add(NetworkKey(h))
+	}
+	for _, i := range st.ids {
+		add(IdentityKey(i.i.User))
+	}
+	if len(out) > 1 {
+		slices.SortFunc(out, func(a, b Change) int { return a.Key.Compare(b.Key) })
+		out = slices.CompactFunc(out, func(a, b Change) bool { return a.Key == b.Key })
+	}
+	return out
 }
 
 // setIdentity stores i, keeping the identity as it was.
@@ -342,14 +438,14 @@ func (st *step) setIdentity(i Identity) {
 	}
 	st.ids = append(st.ids, savedIdentity{i: old, present: ok})
 	st.s.Identities[i.User] = i
-	st.changed = append(st.changed, IdentityKey(i.User))
+
 }
 
 // setNetwork stores a new network n, keeping the one it replaces.
 func (st *step) setNetwork(n *network.Network) {
 	st.netOld = append(st.netOld, savedNetwork{head: n.Head(), n: st.s.Networks[n.Head()]})
 	st.s.Networks[n.Head()] = n
-	st.changed = append(st.changed, NetworkKey(n.Head()))
+	st.netChanged = append(st.netChanged, n.Head())
 }
 
 func (st *step) rollback() {
@@ -364,14 +460,6 @@ func (st *step) rollback() {
 			st.s.Networks[o.head] = o.n
 		}
 	}
-	for i := len(st.accs) - 1; i >= 0; i-- {
-		o := st.accs[i]
-		if o.present {
-			st.s.Accounts[o.a.ID] = o.a
-		} else {
-			delete(st.s.Accounts, o.a.ID)
-		}
-	}
 	for i := len(st.ids) - 1; i >= 0; i-- {
 		o := st.ids[i]
 		if o.present {
@@ -383,6 +471,12 @@ func (st *step) rollback() {
 }
 
 func (st *step) commit() {
+	if st.acc0.ID != "" {
+		st.s.Accounts[st.acc0.ID] = st.acc0
+	}
+	for i := range st.accs {
+		st.s.Accounts[st.accs[i].ID] = st.accs[i]
+	}
 	for _, n := range st.begun {
 		n.Commit()
 	}
@@ -390,6 +484,7 @@ func (st *step) commit() {
 
 // life appends an account's effects.
 func (st *step) life(effs []lifecycle.Effect) {
+	st.effs = slices.Grow(st.effs, len(effs))
 	for _, l := range effs {
 		st.effs = append(st.effs, fromLife(l))
 	}
@@ -404,7 +499,7 @@ func (st *step) deliver(n *network.Network, s network.Standing) error {
 	for _, ne := range effs {
 		st.effs = append(st.effs, fromNet(ne))
 	}
-	st.changed = append(st.changed, NetworkKey(n.Head()))
+	st.netChanged = append(st.netChanged, n.Head())
 	return nil
 }
 
@@ -487,7 +582,10 @@ func (st *step) advance(id tenancy.AccountID) (lifecycle.Account, error) {
 // apply runs a lifecycle command on account a, already advanced, and
 // follows it with react.
 func (st *step) apply(a lifecycle.Account, cmd lifecycle.Command) (lifecycle.Account, error) {
-	before := st.e.nets.StandingOf(a)
+	var before network.Standing
+	if a.Network != "" {
+		before = st.e.nets.StandingOf(a)
+	}
 	a, effs, err := st.e.lives.Apply(a, st.now, cmd)
 	if err != nil {
 		return a, err
@@ -505,7 +603,7 @@ func (st *step) apply(a lifecycle.Account, cmd lifecycle.Command) (lifecycle.Acc
 func (st *step) carry(n *network.Network, effs []network.Effect) error {
 	for _, ne := range effs {
 		st.effs = append(st.effs, fromNet(ne))
-		a, ok := st.s.Accounts[ne.Account]
+		a, ok := st.get(ne.Account)
 		if !ok || a.Stage == lifecycle.StageDeleted {
 			continue
 		}
@@ -523,7 +621,7 @@ func (st *step) carry(n *network.Network, effs []network.Effect) error {
 		}
 		st.setAccount(a2)
 	}
-	st.changed = append(st.changed, NetworkKey(n.Head()))
+	st.netChanged = append(st.netChanged, n.Head())
 	return nil
 }
 
@@ -537,7 +635,7 @@ func (st *step) identity(user tenancy.UserID) {
 }
 
 func (c NewAccount) run(st *step) error {
-	if _, ok := st.s.Accounts[c.ID]; ok {
+	if _, ok := st.get(c.ID); ok {
 		return tenancy.Refuse("", tenancy.ErrRefused, "account %s already exists", c.ID)
 	}
 	a, err := st.e.lives.New(c.ID, c.Owner, c.DomainZone, c.Location, st.now)
@@ -698,7 +796,7 @@ func (c ForgetIdentity) run(st *step) error {
 	i.Seq++
 	i.Forgotten, i.Updated = st.now, st.now
 	st.setIdentity(i)
-	st.effs = append(st.effs, Effect{ID: fmt.Sprintf("identity/%s/%s/%s/%s/%d", c.User, l.Rule, l.Kind, st.now.UTC().Format(time.RFC3339Nano), i.Seq),
+	st.effs = append(st.effs, Effect{Source: KindIdentity, Seq: i.Seq,
 		Kind: "life." + l.Kind.String(), Class: Action, Rule: l.Rule, User: c.User, At: st.now})
 	return nil
 }

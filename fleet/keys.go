@@ -53,7 +53,9 @@ func (k Key) String() string { return k.Kind.String() + ":" + k.ID }
 // Compare orders keys as a store locks them: accounts first, then
 // networks, then identities, each by ID. Locking in this one order keeps
 // two steps from waiting on each other.
-func (k Key) Compare(o Key) int { return cmp.Or(cmp.Compare(k.Kind, o.Kind), strings.Compare(k.ID, o.ID)) }
+func (k Key) Compare(o Key) int {
+	return cmp.Or(cmp.Compare(k.Kind, o.Kind), strings.Compare(k.ID, o.ID))
+}
 
 // ParseKey reads a key as String writes it.
 func ParseKey(s string) (Key, error) {

@@ -207,4 +207,4 @@ func (m *Memory) Flush(now time.Time) ([]Effect, error) {
 }
 
 func errorsAs(err error, target **MissingError) bool { return errors.As(err, target) }
-func errorsIs(err, target error) bool             { return errors.Is(err, target) }
+func errorsIs(err, target error) bool                { return errors.Is(err, target) }

@@ -90,7 +90,7 @@ func outcome(request, command string, at time.Time, effs []Effect, err error) Ou
 	}
 	o.Effects = make([]string, len(effs))
 	for i, e := range effs {
-		o.Effects[i] = e.ID
+		o.Effects[i] = e.ID()
 	}
 	return o
 }

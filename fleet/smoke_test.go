@@ -23,7 +23,7 @@ func TestSmoke(t *testing.T) {
 				t.Fatalf("%T: %v", c, err)
 			}
 			for _, e := range r.Effects {
-				t.Log(e.ID, "|", e)
+				t.Log(e.ID(), "|", e)
 			}
 		}
 		do(t0, fleet.NewAccount{ID: "hq", Owner: "ada", DomainZone: "eu"})
@@ -41,7 +41,7 @@ func TestSmoke(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range effs {
-			t.Log(e.ID, "|", e)
+			t.Log(e.ID(), "|", e)
 		}
 		n, _ := m.Network("hq")
 		t.Log(n.Branches())
