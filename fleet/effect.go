@@ -68,8 +68,8 @@ type Effect struct {
 	Seq        uint64
 	ByStanding bool
 	Kind       string
-	Class Class
-	Rule  tenancy.RuleID
+	Class      Class
+	Rule       tenancy.RuleID
 	// Account is the account concerned; Network the network's ID
 	// (network.Network.ID) for network effects, the head of the network
 	// joined or left for an account's.

@@ -221,11 +221,11 @@ func (e *Engine) Preview(s *States, in Input) (Ready, error) {
 
 // step is one Step's work: what it changed, to return or to undo.
 type step struct {
-	e       *Engine
-	s       *States
-	now     time.Time
-	effs    []Effect
-	out     []Message
+	e    *Engine
+	s    *States
+	now  time.Time
+	effs []Effect
+	out  []Message
 	// netChanged lists the heads of the networks the step changed.
 	netChanged []tenancy.AccountID
 	// accs and ids hold each changed state as it was; present false when
@@ -599,27 +599,39 @@ func (st *step) apply(a lifecycle.Account, cmd lifecycle.Command) (lifecycle.Acc
 }
 
 // carry carries network effects out on the accounts of the step they are
-// addressed to, then appends them.
+// addressed to, then appends them. Each account tells its network of its
+// new standing once all its effects are carried (the branch trial comes
+// after the joining), so that no passing state is reported.
 func (st *step) carry(n *network.Network, effs []network.Effect) error {
+	type touched struct {
+		id     tenancy.AccountID
+		before network.Standing
+		at     time.Time
+	}
+	var seen []touched
 	for _, ne := range effs {
 		st.effs = append(st.effs, fromNet(ne))
 		a, ok := st.get(ne.Account)
 		if !ok || a.Stage == lifecycle.StageDeleted {
 			continue
 		}
-		before := st.e.nets.StandingOf(a)
+		if !slices.ContainsFunc(seen, func(t touched) bool { return t.id == a.ID }) {
+			seen = append(seen, touched{id: a.ID, before: st.e.nets.StandingOf(a), at: ne.At})
+		}
 		a2, leffs, err := st.e.nets.Carry(a, ne, ne.At)
 		if err != nil {
 			return err
 		}
-		if len(leffs) == 0 && a2.Seq == a.Seq && a2.Network == a.Network {
-			continue
-		}
 		st.life(leffs)
-		if a2, err = st.react(a2, before, ne.At); err != nil {
+		st.setAccount(a2)
+	}
+	for _, t := range seen {
+		a, _ := st.get(t.id)
+		a, err := st.react(a, t.before, t.at)
+		if err != nil {
 			return err
 		}
-		st.setAccount(a2)
+		st.setAccount(a)
 	}
 	st.netChanged = append(st.netChanged, n.Head())
 	return nil

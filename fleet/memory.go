@@ -95,7 +95,19 @@ func (m *Memory) Do(now time.Time, cmd Command, request string) (Ready, error) {
 	for range 3 {
 		r, err := m.do(now, cmd, request, keys)
 		var miss *MissingError
-		if !errorsAs(err, &miss) || slices.Contains(keys, miss.Key) || !m.all.Has(miss.Key) {
+		if !errorsAs(err, &miss) {
+			return r, err
+		}
+		if !m.all.Has(miss.Key) {
+			// Not a state the store failed to load: one that does not exist.
+			err = tenancy.Refuse("", tenancy.ErrNotFound, "there is no %s", miss.Key)
+			if request != "" {
+				r = Ready{Outcome: outcome(request, fingerprint(cmd), now, nil, err)}
+				m.requests[request] = r.Outcome
+			}
+			return r, err
+		}
+		if slices.Contains(keys, miss.Key) {
 			return r, err
 		}
 		keys = append(keys, miss.Key)
