@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -29,6 +30,10 @@ type Memory struct {
 	// Log holds every effect of every step, in order.
 	Log []Effect
 }
+
+// ErrLimit is matched by the error of Memory.AdvanceTo when more deadlines
+// fall than its limit allows; it wraps tenancy.ErrRefused.
+var ErrLimit = fmt.Errorf("%w: too many deadlines", tenancy.ErrRefused)
 
 // NewMemory returns an empty store over e.
 func NewMemory(e *Engine) *Memory {
@@ -143,7 +148,8 @@ func (m *Memory) do(now time.Time, cmd Command, request string, keys []Key) (Rea
 	if request != "" && !r.Replayed && !errorsIs(err, ErrMissing) {
 		m.requests[request] = r.Outcome
 	}
-	if err != nil {
+	if err != nil || r.Replayed {
+		// A replay delivered nothing: the inboxes stay for the next step.
 		return r, err
 	}
 	for _, k := range keys {
@@ -183,17 +189,20 @@ func (m *Memory) Next() (Key, time.Time, bool) {
 
 // AdvanceTo fires every deadline up to t, earliest first (accounts in
 // key order at one instant), then delivers every inbox at t. It returns
-// the effects, in order, and stops at the first error, or after limit
-// deadlines (0: 1,000,000).
+// the effects, in order, and stops at the first error, or with ErrLimit
+// after limit steps (0: 1,000,000).
 func (m *Memory) AdvanceTo(t time.Time, limit int) ([]Effect, error) {
 	if limit <= 0 {
 		limit = 1_000_000
 	}
 	var out []Effect
-	for range limit {
+	for i := 0; ; i++ {
 		k, d, ok := m.Next()
 		if !ok || d.After(t) {
 			break
+		}
+		if i == limit {
+			return out, tenancy.Refuse("", ErrLimit, "more than %d deadlines fall before %v", limit, t)
 		}
 		r, err := m.Do(d, Advance{Key: k}, "")
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/plan"
 )
@@ -84,8 +85,10 @@ func sorted(s []string) []string {
 }
 
 // begin finishes reading a command's arguments, then moves the clock to
-// at= when given, firing every deadline on the way. A command that acts on
-// the world needs a time: at= on it or on an earlier command.
+// at= when given, firing every deadline on the way (with world
+// sweeper=off, none: the command's step catches up the states it names).
+// A command that acts on the world needs a time: at= on it or on an
+// earlier command.
 func (w *world) begin(a *args, takesInput bool) error {
 	at, hasAt := a.key("at")
 	if err := a.done(takesInput); err != nil {
@@ -96,7 +99,7 @@ func (w *world) begin(a *args, takesInput bool) error {
 		if err != nil {
 			return err
 		}
-		if err := w.advance(t); err != nil {
+		if err := w.moveTo(t, w.sweep); err != nil {
 			return err
 		}
 	}
@@ -138,18 +141,13 @@ func cmdAccount(w *world, a *args) error {
 			return err
 		}
 	}
-	if _, dup := w.accs[tenancy.AccountID(id)]; dup {
+	if _, dup := w.mem.Account(tenancy.AccountID(id)); dup {
 		return fmt.Errorf("account %q exists already", id)
 	}
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	acc, err := w.lives.New(tenancy.AccountID(id), tenancy.UserID(owner), domain, loc, w.now)
-	if err != nil {
-		return err
-	}
-	w.addAccount(acc)
-	return nil
+	return w.do(fleet.NewAccount{ID: tenancy.AccountID(id), Owner: tenancy.UserID(owner), DomainZone: domain, Location: loc})
 }
 
 func cmdAddUser(w *world, a *args) error {
@@ -168,7 +166,7 @@ func cmdAddUser(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	return w.applyLife(id, lifecycle.AddUser{By: actor(by, w.accs[id]), User: tenancy.UserID(user), Role: role})
+	return w.onAccount(id, lifecycle.AddUser{By: actor(by, w.acc(id)), User: tenancy.UserID(user), Role: role})
 }
 
 var roles = map[string]tenancy.Role{"employee": tenancy.RoleEmployee, "administrator": tenancy.RoleAdministrator}
@@ -185,7 +183,7 @@ func cmdDismissUser(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	return w.applyLife(id, lifecycle.DismissUser{By: actor(by, w.accs[id]), User: tenancy.UserID(user)})
+	return w.onAccount(id, lifecycle.DismissUser{By: actor(by, w.acc(id)), User: tenancy.UserID(user)})
 }
 
 func cmdLogin(w *world, a *args) error {
@@ -198,9 +196,9 @@ func cmdLogin(w *world, a *args) error {
 		return err
 	}
 	if !ok {
-		user = string(w.accs[id].Owner)
+		user = string(w.acc(id).Owner)
 	}
-	return w.applyLife(id, lifecycle.Login{User: tenancy.UserID(user)})
+	return w.onAccount(id, lifecycle.Login{User: tenancy.UserID(user)})
 }
 
 func cmdRestore(w *world, a *args) error {
@@ -211,7 +209,7 @@ func cmdRestore(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	return w.applyLife(id, lifecycle.Restore{By: actor(by, w.accs[id])})
+	return w.onAccount(id, lifecycle.Restore{By: actor(by, w.acc(id))})
 }
 
 func cmdDelete(w *world, a *args) error {
@@ -223,7 +221,7 @@ func cmdDelete(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	return w.applyLife(id, lifecycle.Delete{By: actor(by, w.accs[id]), Confirm: tenancy.AccountID(confirm)})
+	return w.onAccount(id, lifecycle.Delete{By: actor(by, w.acc(id)), Confirm: tenancy.AccountID(confirm)})
 }
 
 // blockArgs reads block and unblock: the account, the cause, and who (the
@@ -243,7 +241,7 @@ func (w *world) blockArgs(a *args) (tenancy.AccountID, tenancy.Actor, lifecycle.
 	if by == "" {
 		by = "service"
 	}
-	return id, actor(by, w.accs[id]), lifecycle.Cause(cause), nil
+	return id, actor(by, w.acc(id)), lifecycle.Cause(cause), nil
 }
 
 func cmdBlock(w *world, a *args) error {
@@ -251,7 +249,7 @@ func cmdBlock(w *world, a *args) error {
 	if err != nil {
 		return err
 	}
-	return w.applyLife(id, lifecycle.SetBlock{By: by, Cause: cause})
+	return w.onAccount(id, lifecycle.SetBlock{By: by, Cause: cause})
 }
 
 func cmdUnblock(w *world, a *args) error {
@@ -259,7 +257,7 @@ func cmdUnblock(w *world, a *args) error {
 	if err != nil {
 		return err
 	}
-	return w.applyLife(id, lifecycle.LiftBlock{By: by, Cause: cause})
+	return w.onAccount(id, lifecycle.LiftBlock{By: by, Cause: cause})
 }
 
 // cmdForget deletes a user's network identity at their own request
@@ -276,16 +274,19 @@ func cmdForget(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	who := tenancy.Employee(tenancy.UserID(by))
-	if by == "service" {
+	if _, ok := w.mem.States().Identities[tenancy.UserID(user)]; !ok {
+		return fmt.Errorf("no network identity of %q: a user gets one with an account or with add-user", user)
+	}
+	// The user asks for themselves, with no role in any account; anyone
+	// else asks as a person, an employee somewhere, and is refused.
+	who := tenancy.Actor{User: tenancy.UserID(user)}
+	switch {
+	case by == "service":
 		who = tenancy.Service()
+	case by != user:
+		who = tenancy.Employee(tenancy.UserID(by))
 	}
-	e, err := lifecycle.ForgetIdentity(who, tenancy.UserID(user), w.now)
-	if err != nil {
-		return err
-	}
-	w.life([]lifecycle.Effect{e})
-	return nil
+	return w.do(fleet.ForgetIdentity{User: tenancy.UserID(user), By: who})
 }
 
 // makePlan builds a plan command for an account, by an actor, once the
@@ -295,8 +296,8 @@ type makePlan func(acc lifecycle.Account, by tenancy.Actor) plan.Command
 // planBuilder reads a plan command's own arguments.
 type planBuilder func(a *args) (makePlan, error)
 
-// planCmd runs a plan command on an account, through its network when it
-// is in one.
+// planCmd runs a plan command on an account; the driver checks a head's
+// against its network (NET-10).
 func planCmd(build planBuilder) handler {
 	return func(w *world, a *args) error {
 		id, by, err := w.target(a)
@@ -310,8 +311,8 @@ func planCmd(build planBuilder) handler {
 		if err := w.begin(a, false); err != nil {
 			return err
 		}
-		acc := w.accs[id]
-		return w.applyPlan(id, mk(acc, actor(by, acc)))
+		acc := w.acc(id)
+		return w.onAccount(id, lifecycle.Plan{Cmd: mk(acc, actor(by, acc))})
 	}
 }
 
@@ -459,5 +460,10 @@ func cmdAdvance(w *world, a *args) error {
 	if err != nil {
 		return err
 	}
-	return w.advance(t)
+	return w.moveTo(t, true)
+}
+
+// onAccount runs a lifecycle command on account id through the driver.
+func (w *world) onAccount(id tenancy.AccountID, cmd lifecycle.Command) error {
+	return w.do(fleet.OnAccount{Account: id, Cmd: cmd})
 }

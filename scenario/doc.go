@@ -5,6 +5,12 @@
 // against the library and compares the transcript with what the file
 // expects; a test flag writes the actual output back.
 //
+// The runner is a client of the driver, package fleet, as a service is:
+// every command is a [fleet.Command] run on a [fleet.Memory] store, which
+// delivers each message to its network in the step that sends it, and the
+// queries read the states the store holds. The runner coordinates nothing
+// itself.
+//
 // # The format
 //
 // A file is a sequence of blocks. A block is a command line, optional
@@ -36,22 +42,28 @@
 //	2026-04-03 09:00 LIFE-02 bistro: warn-suspension to=bo deadline=2026-04-04
 //	2026-04-04 09:00 LIFE-01 bistro: suspend deadline=2026-05-04
 //
-// Every effect is one line: its date and time in the scenario's zone, the
-// rule it serves, whom it concerns ("bistro:" for an account, "network hq:"
-// for a network), and the rest of the effect's String. A command that
-// produces nothing prints "ok". A command the rules refuse prints
-// "refused " and the error, which names the rule:
+// Every effect of the driver (a [fleet.Effect]) is one line: its date and
+// time in the scenario's zone, the rule it serves, whom it concerns
+// ("bistro:" for an account's or its subscription's, "network hq:" for a
+// network's, "user bo:" for a user's identity), then its kind without the
+// package ("purchased", not "plan.purchased") and the fields the kind
+// fills. A command that produces nothing prints "ok". A command the rules
+// refuse prints "refused " and the error, which names the rule:
 //
 //	refused PLAN-02: not authorized: only an account administrator may cancel the subscription; bob (employee) is not one
 //
 // The world has one clock. It starts at the first at= and only moves
 // forward: a command with at=TIME, and "advance TIME", first fire every
-// deadline up to TIME of every account and network, in time order (at one
-// instant networks first, then accounts, each by ID), and print their
-// effects. After any change of an account in a network, the network
-// observes it, as a service should (NET-07 to NET-09), and effects
-// addressed to an account (joining, the branch trial, blocks) are carried
-// out on it. Times are written 2026-03-20T10:00 (or with seconds, or a bare
+// account's deadlines up to TIME, in time order (at one instant by account
+// ID), as the store's sweeper does, and print their effects. Networks have
+// no deadlines: the blocks of the plan compatibility check are the
+// members' own (NET-07, NET-09), and the driver tells a network of every
+// change of a member's standing, carries network effects out on the
+// accounts (joining, leaving, the branch trial) and checks a head's plan
+// commands against its network (NET-10). With world sweeper=off, at= fires
+// nothing: each command catches up the accounts it names, one instant at
+// a time, as in a store whose sweeper lags, and only advance fires every
+// deadline. Times are written 2026-03-20T10:00 (or with seconds, or a bare
 // date for midnight) in the scenario's zone.
 //
 // # Commands
@@ -63,6 +75,7 @@
 //	      [inactivity-days=30] [warning-days=7,3,1] [purge-days=30]
 //	      [deletion=never-paid-alone|any-administrator|support-only]
 //	      [branch-trial-days=15] [network-grace-days=15] [max-branches=0]
+//	      [sweeper=on|off]
 //	plans
 //
 // world starts from the default policies every time and prints the world
@@ -82,10 +95,10 @@
 //	delete ACCOUNT [confirm=ACCOUNT]
 //	block ACCOUNT cause=TEXT        (by the service unless by= says otherwise)
 //	unblock ACCOUNT cause=TEXT
-//	forget-identity USER [by=USER]
+//	forget-identity USER [by=USER]  (by the user, who has an identity from an account or add-user)
 //
-// Plans (through the account's network when it is in one, so that NET-10
-// applies and the network observes the change):
+// Plans (the driver checks a head's against its network, NET-10, and
+// tells the network of the change):
 //
 //	trial ACCOUNT [days=N]
 //	buy ACCOUNT PLAN monthly|annual
@@ -100,22 +113,23 @@
 //	use-credits ACCOUNT amount=N
 //	buy-storage ACCOUNT size=10GB price=N
 //
-// Networks:
+// Networks (by the head's owner, or by=USER with the role the user holds
+// in the head):
 //
 //	create-network HEAD
-//	connect HEAD BRANCH             (by the head's owner unless by= says otherwise)
+//	connect HEAD BRANCH
 //	disconnect HEAD BRANCH
 //	dissolve HEAD
-//	observe ACCOUNT
+//	observe ACCOUNT                 what a sweeper runs for the account
 //	widget HEAD [viewer=ACCOUNT]
 //	visible USER
 //
 // Time and queries (queries change nothing):
 //
 //	advance TIME
-//	project ACCOUNT                 every effect to come if nobody acts
-//	project-network HEAD            every block to come if nobody acts
-//	state ACCOUNT                   the account as key=value fields
+//	project ACCOUNT                 every effect of the account's own deadlines if nobody acts
+//	project-network HEAD            the blocks the network knows are coming if nobody acts
+//	state ACCOUNT                   the account as key=value fields (block-at: a scheduled block)
 //	quote-refund ACCOUNT
 //	impact ACCOUNT [PLAN] [users=N] [storage=SIZE] [features=a,b]
 //	restrictions ACCOUNT [plan=ID] [users=N] [storage=SIZE] [features=a,b]

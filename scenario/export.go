@@ -61,7 +61,7 @@ func cmdChecklist(w *world, a *args) error {
 // unchanged prints the EXP-04 check: the account is the same value after
 // an export as before.
 func (w *world) unchanged(id tenancy.AccountID, before any) {
-	if reflect.DeepEqual(before, w.accs[id]) {
+	if reflect.DeepEqual(before, w.acc(id)) {
 		w.printf("EXP-04 %s unchanged by the export", id)
 	} else {
 		w.printf("EXP-04 %s CHANGED by the export", id)
@@ -81,8 +81,8 @@ func cmdDeadlines(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	before := w.accs[id]
-	ds, err := export.Deadlines(w.lives, w.accs[id], w.now, h)
+	before := w.acc(id)
+	ds, err := export.Deadlines(w.lives, before, w.now, h)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func cmdArchive(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	before := w.accs[id]
+	before := w.acc(id)
 	if err := before.Usable(); err != nil {
 		return err
 	}

@@ -5,17 +5,16 @@ import (
 	"strings"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/network"
 )
 
-// byUser reads by= for a network command: the user who acts, the owner of
-// account def when not given.
-func (w *world) byUser(a *args, def tenancy.AccountID) tenancy.UserID {
-	if by, ok := a.key("by"); ok {
-		return tenancy.UserID(by)
-	}
-	return w.accs[def].Owner
+// by reads by= for a network command: the user with the role they hold
+// in account def, its owner when not given.
+func (w *world) by(a *args, def tenancy.AccountID) tenancy.Actor {
+	by, _ := a.key("by")
+	return actor(by, w.acc(def))
 }
 
 func cmdCreateNetwork(w *world, a *args) error {
@@ -26,61 +25,49 @@ func cmdCreateNetwork(w *world, a *args) error {
 	if _, err := w.account(head); err != nil {
 		return err
 	}
-	by := w.byUser(a, tenancy.AccountID(head))
+	by := w.by(a, tenancy.AccountID(head))
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	n, effs, err := w.nets.Create(w.accs[tenancy.AccountID(head)], by, w.now)
-	if err != nil {
-		return err
-	}
-	w.addNetwork(n)
-	return w.emit(effs)
+	return w.do(fleet.CreateNetwork{Head: tenancy.AccountID(head), By: by})
 }
 
-// headAndBranch reads the head of a network and an account of it.
-func (w *world) headAndBranch(a *args) (*network.Network, tenancy.AccountID, tenancy.UserID, error) {
-	head, err := a.need("head")
+// headAndBranch reads the head of a network, an account of it, and who
+// acts.
+func (w *world) headAndBranch(a *args) (head, branch tenancy.AccountID, by tenancy.Actor, err error) {
+	h, err := a.need("head")
 	if err != nil {
-		return nil, "", "", err
+		return "", "", by, err
 	}
-	n, err := w.network(head)
+	if _, err := w.network(h); err != nil {
+		return "", "", by, err
+	}
+	b, err := a.need("branch")
 	if err != nil {
-		return nil, "", "", err
+		return "", "", by, err
 	}
-	branch, err := a.need("branch")
-	if err != nil {
-		return nil, "", "", err
+	if _, err := w.account(b); err != nil {
+		return "", "", by, err
 	}
-	if _, err := w.account(branch); err != nil {
-		return nil, "", "", err
-	}
-	by := w.byUser(a, n.Head())
-	return n, tenancy.AccountID(branch), by, w.begin(a, false)
+	head, branch = tenancy.AccountID(h), tenancy.AccountID(b)
+	by = w.by(a, head)
+	return head, branch, by, w.begin(a, false)
 }
 
 func cmdConnect(w *world, a *args) error {
-	n, branch, by, err := w.headAndBranch(a)
+	head, branch, by, err := w.headAndBranch(a)
 	if err != nil {
 		return err
 	}
-	effs, err := w.nets.Connect(n, w.accs[n.Head()], w.accs[branch], by, w.now)
-	if err != nil {
-		return err
-	}
-	return w.emit(effs)
+	return w.do(fleet.Connect{Head: head, Branch: branch, By: by})
 }
 
 func cmdDisconnect(w *world, a *args) error {
-	n, branch, by, err := w.headAndBranch(a)
+	head, branch, by, err := w.headAndBranch(a)
 	if err != nil {
 		return err
 	}
-	effs, err := w.nets.Disconnect(n, w.accs[n.Head()], branch, by, w.now)
-	if err != nil {
-		return err
-	}
-	return w.emit(effs)
+	return w.do(fleet.Disconnect{Head: head, Branch: branch, By: by})
 }
 
 func cmdDissolve(w *world, a *args) error {
@@ -88,22 +75,18 @@ func cmdDissolve(w *world, a *args) error {
 	if err != nil {
 		return err
 	}
-	n, err := w.network(head)
-	if err != nil {
+	if _, err := w.network(head); err != nil {
 		return err
 	}
-	by := w.byUser(a, n.Head())
+	by := w.by(a, tenancy.AccountID(head))
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	effs, err := w.nets.Dissolve(n, w.accs[n.Head()], by, w.now)
-	if err != nil {
-		return err
-	}
-	w.dropNetwork(n.Head())
-	return w.emit(effs)
+	return w.do(fleet.Dissolve{Head: tenancy.AccountID(head), By: by})
 }
 
+// cmdObserve runs what a sweeper runs for an account: everything due on
+// it, its standing delivered to its network.
 func cmdObserve(w *world, a *args) error {
 	id, err := a.need("account")
 	if err != nil {
@@ -115,10 +98,7 @@ func cmdObserve(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	if w.networkOf(tenancy.AccountID(id)) == nil {
-		return fmt.Errorf("%s is in no network", id)
-	}
-	return w.touch(tenancy.AccountID(id), w.now)
+	return w.do(fleet.Advance{Key: fleet.AccountKey(tenancy.AccountID(id))})
 }
 
 // cmdWidget prints the branch-network widget as an account sees it
@@ -154,7 +134,7 @@ func cmdWidget(w *world, a *args) error {
 		rule = "NET-09"
 	}
 	if !wd.HeadDeadline.IsZero() {
-		line += ", head blocked at " + w.stamp(wd.HeadDeadline) + " unless on Enterprise again"
+		line += ", head blocked at " + w.stamp(wd.HeadDeadline) + " unless it pays for a plan again"
 	}
 	if n.HeadBlocked() {
 		line += ", head blocked"
@@ -190,8 +170,8 @@ func cmdVisible(w *world, a *args) error {
 		return err
 	}
 	var accs []lifecycle.Account
-	for _, id := range w.ids {
-		if acc := w.accs[id]; acc.Stage != lifecycle.StageDeleted {
+	for _, id := range w.ids() {
+		if acc := w.acc(id); acc.Stage != lifecycle.StageDeleted {
 			accs = append(accs, acc)
 		}
 	}
@@ -222,7 +202,8 @@ func cmdProjectNetwork(w *world, a *args) error {
 	}
 	effs := w.nets.Project(n)
 	for _, e := range effs {
-		w.netLine(e)
+		w.effects([]fleet.Effect{{Kind: "net." + e.Kind.String(), Rule: e.Rule, Account: e.Account,
+			Network: e.Network, At: e.At, Deadline: e.Deadline, User: e.To}})
 	}
 	if len(effs) == 0 {
 		w.printf("nothing will happen to the network of %s", head)

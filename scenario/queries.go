@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/plan"
 )
@@ -39,7 +40,7 @@ func (w *world) query(a *args) (lifecycle.Account, error) {
 	if err := w.begin(a, false); err != nil {
 		return lifecycle.Account{}, err
 	}
-	return w.accs[id], nil
+	return w.acc(id), nil
 }
 
 // cmdProject prints every effect that will happen to the account if
@@ -50,7 +51,9 @@ func cmdProject(w *world, a *args) error {
 		return err
 	}
 	effs := w.lives.Project(acc)
-	w.life(effs)
+	for _, l := range effs {
+		w.effects([]fleet.Effect{lifeEffect(l)})
+	}
 	if len(effs) == 0 {
 		w.printf("nothing will happen to %s", acc.ID)
 	}
@@ -123,6 +126,9 @@ func cmdState(w *world, a *args) error {
 	}
 	for _, b := range acc.Blocks {
 		add("blocked", fmt.Sprintf("%q", b.Cause))
+	}
+	for _, b := range acc.Scheduled {
+		add("block-at", w.iso(b.Since))
 	}
 	if !acc.Deadline.IsZero() {
 		k := "suspend-at"
@@ -208,7 +214,7 @@ func cmdImpact(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	acc := w.accs[id]
+	acc := w.acc(id)
 	im, err := w.plans.Impact(acc.Sub, plan.PlanID(to), u)
 	if err != nil {
 		return err
@@ -237,8 +243,8 @@ func cmdImpact(w *world, a *args) error {
 
 // networkImpact adds what a plan change does to the account's network.
 func (w *world) networkImpact(acc lifecycle.Account, im plan.Impact) {
-	n := w.networkOf(acc.ID)
-	if n == nil {
+	n, ok := w.mem.Network(acc.Network)
+	if acc.Network == "" || !ok {
 		return
 	}
 	kind, _ := w.plans.Catalog().Kind(im.To)
@@ -247,8 +253,11 @@ func (w *world) networkImpact(acc lifecycle.Account, im plan.Impact) {
 	switch {
 	case n.Head() == acc.ID && n.Active() > 0:
 		w.printf("NET-10 refused while branches are connected (%d): disconnect them first", n.Active())
+	case n.Head() == acc.ID && kind.Paid() && kind != plan.KindEnterprise:
+		w.printf("NET-09 at %s the network of %s is disabled and hidden at every branch; %s pays for %s, so it is not blocked",
+			w.stamp(at), n.Head(), acc.ID, im.To)
 	case n.Head() == acc.ID && kind != plan.KindEnterprise:
-		w.printf("NET-09 at %s the network of %s is disabled and hidden at every branch; %s is blocked at %s unless on Enterprise again",
+		w.printf("NET-09 at %s the network of %s is disabled and hidden at every branch; %s is blocked at %s unless it pays for a plan again",
 			w.stamp(at), n.Head(), acc.ID, w.stamp(at.AddDate(0, 0, grace)))
 	case n.Head() != acc.ID && !kind.Paid():
 		w.printf("NET-07 at %s %s is disconnected but listed in red; it is blocked at %s unless commercial again",
@@ -283,7 +292,7 @@ func cmdRestrictions(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	acc := w.accs[id]
+	acc := w.acc(id)
 	if !given {
 		p = string(acc.Sub.Plan)
 	}
@@ -311,4 +320,16 @@ func cmdEntitlements(w *world, a *args) error {
 	w.printf("PLAN-11 %s on %s: support by %s, users=%s storage=%s features=%s",
 		acc.ID, e.Plan, e.Support, limit(e.Limits.Users), formatSize(e.Limits.StorageBytes), features(e.Features))
 	return nil
+}
+
+// lifeEffect puts an effect of the account engine, one its projection
+// returns, in the driver's envelope.
+func lifeEffect(l lifecycle.Effect) fleet.Effect {
+	if l.Kind == lifecycle.EffectPlan {
+		p := l.Plan
+		return fleet.Effect{Kind: "plan." + p.Kind.String(), Rule: p.Rule, Account: l.Account, At: p.At,
+			Deadline: p.Until, Plan: p.Plan, From: p.From, Amount: p.Amount, Credit: p.Credit, Bytes: p.Bytes, Note: p.Note}
+	}
+	return fleet.Effect{Kind: "life." + l.Kind.String(), Rule: l.Rule, Account: l.Account, At: l.At,
+		Deadline: l.Deadline, User: l.To, Cause: l.Cause, Data: l.Data, Network: string(l.Network)}
 }

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // scenario files name IANA zones; replay them the same on every machine
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/network"
 	"github.com/tenancykit/tenancy/plan"
@@ -91,27 +93,26 @@ func Run(r io.Reader, name string) (Result, error) {
 	return res, nil
 }
 
-// world is the state of a replay: the engines, the clock, the accounts and
-// the networks.
+// world is the state of a replay: the driver and its store, the clock,
+// and the engines the queries read.
 type world struct {
 	zone    *time.Location
 	now     time.Time
 	catalog string // how the catalog was given, for the world's output
-	plans   *plan.Engine
-	lives   *lifecycle.Engine
-	nets    *network.Engine
-	accs    map[tenancy.AccountID]lifecycle.Account
-	ids     []tenancy.AccountID // sorted
-	nws     map[tenancy.AccountID]*network.Network
-	heads   []tenancy.AccountID // sorted
-	out     []string
+	// sweep says whether a command's at= fires every deadline up to it
+	// (world sweeper=on, the default) or none (sweeper=off).
+	sweep bool
+	plans *plan.Engine
+	lives *lifecycle.Engine
+	nets  *network.Engine
+	mem   *fleet.Memory
+	out   []string
 }
 
 // newWorld returns an empty world in UTC with the default catalog and
 // policies.
 func newWorld() (*world, error) {
-	w := &world{zone: time.UTC, catalog: "default",
-		accs: map[tenancy.AccountID]lifecycle.Account{}, nws: map[tenancy.AccountID]*network.Network{}}
+	w := &world{zone: time.UTC, catalog: "default", sweep: true}
 	pl, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
 	if err == nil {
 		err = w.setEngines(pl, lifecycle.DefaultPolicy(), network.DefaultPolicy())
@@ -119,7 +120,8 @@ func newWorld() (*world, error) {
 	return w, err
 }
 
-// setEngines builds the lifecycle and network engines on pl.
+// setEngines builds the lifecycle and network engines on pl, the driver
+// over them and an empty store.
 func (w *world) setEngines(pl *plan.Engine, lp lifecycle.Policy, np network.Policy) error {
 	lives, err := lifecycle.NewEngine(pl, lp)
 	if err != nil {
@@ -129,7 +131,11 @@ func (w *world) setEngines(pl *plan.Engine, lp lifecycle.Policy, np network.Poli
 	if err != nil {
 		return err
 	}
-	w.plans, w.lives, w.nets = pl, lives, nets
+	drv, err := fleet.New(nets)
+	if err != nil {
+		return err
+	}
+	w.plans, w.lives, w.nets, w.mem = pl, lives, nets, fleet.NewMemory(drv)
 	return nil
 }
 
@@ -180,13 +186,6 @@ func (w *world) stamp(t time.Time) string {
 	return t.Format("2006-01-02 15:04")
 }
 
-// rest removes the date and rule an effect's String starts with, which the
-// output line gives in its own columns.
-func rest(s string, at time.Time, rule tenancy.RuleID) string {
-	prefix := at.Format(time.DateOnly) + " " + string(rule) + " "
-	return strings.TrimPrefix(s, prefix)
-}
-
 func ruleCol(r tenancy.RuleID) string {
 	if r == "" {
 		return "-"
@@ -194,192 +193,128 @@ func ruleCol(r tenancy.RuleID) string {
 	return string(r)
 }
 
-// life prints account effects: "DATE TIME RULE account: what".
-func (w *world) life(effs []lifecycle.Effect) {
+// effects prints effects of the driver, one line each: "DATE TIME RULE
+// subject: what", the subject being the account ("hq:"), the network
+// ("network hq:") or the user of an identity ("user bo:"), and what the
+// kind without its package, then the fields it fills.
+func (w *world) effects(effs []fleet.Effect) {
 	for _, e := range effs {
-		subject := string(e.Account)
-		if subject == "" {
-			subject = "user " + string(e.To)
+		pkg, kind, _ := strings.Cut(e.Kind, ".")
+		subject, f := string(e.Account), []string{kind}
+		add := func(format string, args ...any) { f = append(f, fmt.Sprintf(format, args...)) }
+		date := func(k string, t time.Time) {
+			if !t.IsZero() {
+				add("%s=%s", k, t.Format(time.DateOnly))
+			}
 		}
-		w.printf("%s %s %s: %s", w.stamp(e.At), ruleCol(e.Rule), subject, rest(e.String(), e.At, e.Rule))
+		switch pkg {
+		case "net":
+			head := e.Network
+			if i := strings.LastIndexByte(head, '@'); i >= 0 {
+				head = head[:i]
+			}
+			subject = "network " + head
+			add("%s", e.Account)
+			if e.User != "" {
+				add("to=%s", e.User)
+			}
+			date("deadline", e.Deadline)
+		case "plan":
+			add("plan=%s", e.Plan)
+			if !e.Amount.IsZero() {
+				add("amount=%s", e.Amount)
+			}
+			if !e.Credit.IsZero() {
+				add("credit=%s", e.Credit)
+			}
+			date("until", e.Deadline)
+			if e.Bytes != 0 {
+				add("bytes=%d", e.Bytes)
+			}
+			if e.Note != "" {
+				add("note=%q", e.Note)
+			}
+		default:
+			if e.Account == "" {
+				subject = "user " + string(e.User)
+			}
+			if e.User != "" {
+				add("to=%s", e.User)
+			}
+			date("deadline", e.Deadline)
+			if e.Cause != "" {
+				add("cause=%s", e.Cause)
+			}
+			if e.Data != 0 {
+				add("data=%s", e.Data)
+			}
+		}
+		w.printf("%s %s %s: %s", w.stamp(e.At), ruleCol(e.Rule), subject, strings.Join(f, " "))
 	}
-}
-
-// netLine prints one network effect: "DATE TIME RULE network HEAD: what".
-func (w *world) netLine(e network.Effect) {
-	w.printf("%s %s network %s: %s", w.stamp(e.At), ruleCol(e.Rule), e.Network, rest(e.String(), e.At, e.Rule))
 }
 
 // maxSteps bounds the deadlines one advance fires, so that no scenario
 // runs for ever.
 const maxSteps = 100_000
 
-// advance moves the clock to t, firing every deadline of every account and
-// network at or before t in time order; at one instant networks go first,
-// then accounts, each in ID order. After an account's deadline its network
-// observes it (NET-07 to NET-09), as a service would in the same step.
-func (w *world) advance(t time.Time) error {
+// moveTo moves the clock to t. With sweep it first fires every deadline
+// of every account at or before t in time order (at one instant by account
+// ID), as the sweeper of the driver's store does, and prints their
+// effects.
+func (w *world) moveTo(t time.Time, sweep bool) error {
 	if !w.now.IsZero() && t.Before(w.now) {
 		return fmt.Errorf("%s is before the scenario's clock, %s: time never runs backwards", w.stamp(t), w.stamp(w.now))
 	}
-	for range maxSteps {
-		next, ok := w.nextDeadline()
-		if !ok || next.After(t) {
-			w.now = t
-			return nil
-		}
-		for _, h := range w.heads {
-			if err := w.syncNetwork(w.nws[h], next); err != nil {
-				return err
-			}
-		}
-		for _, id := range w.ids {
-			a := w.accs[id]
-			if d, ok := a.NextDeadline(); !ok || d.After(next) {
-				continue
-			}
-			a, effs, err := w.lives.Advance(a, next, nil)
-			if err != nil {
-				return err
-			}
-			w.accs[id] = a
-			w.life(effs)
-			if err := w.touch(id, next); err != nil {
-				return err
-			}
-		}
-	}
-	return fmt.Errorf("more than %d deadlines before %s", maxSteps, w.stamp(t))
-}
-
-// nextDeadline returns the earliest deadline of any account or network.
-func (w *world) nextDeadline() (time.Time, bool) {
-	var next time.Time
-	consider := func(d time.Time, ok bool) {
-		if ok && (next.IsZero() || d.Before(next)) {
-			next = d
-		}
-	}
-	for _, id := range w.ids {
-		consider(w.accs[id].NextDeadline())
-	}
-	for _, h := range w.heads {
-		consider(w.nws[h].NextDeadline())
-	}
-	return next, !next.IsZero()
-}
-
-// syncNetwork fires n's deadlines up to t and carries their effects out.
-func (w *world) syncNetwork(n *network.Network, t time.Time) error {
-	if d, ok := n.NextDeadline(); !ok || d.After(t) {
+	if !sweep {
+		w.now = t
 		return nil
 	}
-	effs, err := w.nets.Advance(n, t, nil)
-	if err != nil {
+	effs, err := w.mem.AdvanceTo(t, maxSteps)
+	w.effects(effs)
+	if errors.Is(err, fleet.ErrLimit) {
+		return fmt.Errorf("more than %d deadlines before %s", maxSteps, w.stamp(t))
+	} else if err != nil {
 		return err
 	}
-	return w.emit(effs)
-}
-
-// networkOf returns the live network account id is the head or a listed
-// branch of, if any.
-func (w *world) networkOf(id tenancy.AccountID) *network.Network {
-	for _, h := range w.heads {
-		n := w.nws[h]
-		if n.Status() == network.Dissolved {
-			continue
-		}
-		if _, ok := n.Branch(id); ok || n.Head() == id {
-			return n
-		}
-	}
+	w.now = t
 	return nil
 }
 
-// touch brings the network of account id up to date with it at t, as a
-// service does after any change of a member account (NET-07 to NET-09).
-func (w *world) touch(id tenancy.AccountID, t time.Time) error {
-	n := w.networkOf(id)
-	if n == nil {
-		return nil
-	}
-	if err := w.syncNetwork(n, t); err != nil {
-		return err
-	}
-	effs, err := w.nets.Observe(n, w.accs[id], t)
+// do runs a command of the driver at the clock's time and prints its
+// effects.
+func (w *world) do(cmd fleet.Command) error {
+	r, err := w.mem.Do(w.now, cmd, "")
 	if err != nil {
 		return err
 	}
-	return w.emit(effs)
-}
-
-// emit prints network effects and carries each out on the account it is
-// addressed to; then the network observes the accounts carried to, whose
-// own deadlines may have fired on the way.
-func (w *world) emit(effs []network.Effect) error {
-	var touched []tenancy.AccountID
-	for _, e := range effs {
-		w.netLine(e)
-		acc, ok := w.accs[e.Account]
-		if !ok {
-			continue
-		}
-		acc, leffs, err := w.nets.Carry(acc, e, e.At)
-		if errors.Is(err, lifecycle.ErrDeleted) {
-			continue // a deleted account has nothing left to carry out
-		}
-		if err != nil {
-			return err
-		}
-		w.accs[e.Account] = acc
-		w.life(leffs)
-		if !slices.Contains(touched, e.Account) {
-			touched = append(touched, e.Account)
-		}
-	}
-	for _, id := range touched {
-		if err := w.touch(id, w.accs[id].Updated); err != nil {
-			return err
-		}
-	}
+	w.effects(r.Effects)
 	return nil
 }
 
-// addAccount stores a new account.
-func (w *world) addAccount(a lifecycle.Account) {
-	w.accs[a.ID] = a
-	w.ids = append(w.ids, a.ID)
-	slices.Sort(w.ids)
-}
-
-// addNetwork stores a new network.
-func (w *world) addNetwork(n *network.Network) {
-	w.nws[n.Head()] = n
-	if !slices.Contains(w.heads, n.Head()) {
-		w.heads = append(w.heads, n.Head())
-		slices.Sort(w.heads)
-	}
-}
-
-// dropNetwork forgets a dissolved network.
-func (w *world) dropNetwork(head tenancy.AccountID) {
-	delete(w.nws, head)
-	w.heads = slices.DeleteFunc(w.heads, func(h tenancy.AccountID) bool { return h == head })
+// ids returns the IDs of every account, sorted.
+func (w *world) ids() []tenancy.AccountID {
+	return slices.Sorted(maps.Keys(w.mem.States().Accounts))
 }
 
 // account returns the account named id.
 func (w *world) account(id string) (lifecycle.Account, error) {
-	a, ok := w.accs[tenancy.AccountID(id)]
+	a, ok := w.mem.Account(tenancy.AccountID(id))
 	if !ok {
 		return a, fmt.Errorf("no account %q: create it with the account command", id)
 	}
 	return a, nil
 }
 
+// acc returns account id, known to exist.
+func (w *world) acc(id tenancy.AccountID) lifecycle.Account {
+	a, _ := w.mem.Account(id)
+	return a
+}
+
 // network returns the live network headed by head.
 func (w *world) network(head string) (*network.Network, error) {
-	n, ok := w.nws[tenancy.AccountID(head)]
-	if !ok {
+	n, ok := w.mem.Network(tenancy.AccountID(head))
+	if !ok || n.Status() == network.Dissolved {
 		return nil, fmt.Errorf("no network headed by %q: create it with create-network", head)
 	}
 	return n, nil
@@ -401,32 +336,4 @@ func actor(by string, acc lifecycle.Account) tenancy.Actor {
 		return tenancy.Actor{User: u, Role: m.Role}
 	}
 	return tenancy.Actor{User: u}
-}
-
-// applyLife runs a lifecycle command on account id at the clock's time,
-// prints its effects, and lets its network observe it.
-func (w *world) applyLife(id tenancy.AccountID, cmd lifecycle.Command) error {
-	a, effs, err := w.lives.Apply(w.accs[id], w.now, cmd)
-	if err != nil {
-		return err
-	}
-	w.accs[id] = a
-	w.life(effs)
-	return w.touch(id, w.now)
-}
-
-// applyPlan runs a plan command on account id: through its network when it
-// is in one (NET-10, then the network observes it), directly otherwise.
-func (w *world) applyPlan(id tenancy.AccountID, cmd plan.Command) error {
-	n := w.networkOf(id)
-	if n == nil {
-		return w.applyLife(id, lifecycle.Plan{Cmd: cmd})
-	}
-	a, effs, neffs, err := w.nets.ApplyPlan(n, w.accs[id], w.now, cmd)
-	if err != nil {
-		return err
-	}
-	w.accs[id] = a
-	w.life(effs)
-	return w.emit(neffs)
 }

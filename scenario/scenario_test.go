@@ -186,6 +186,8 @@ func TestRunErrors(t *testing.T) {
 		{"bad policy value", "world refund=sometimes\n----\n", 1, "refund=\"sometimes\""},
 		{"catalog not JSON", "world\n{nope\n----\n", 1, "invalid character"},
 		{"input on a command without input", "plans\nmore\n----\n", 1, "takes no input"},
+		{"bad sweeper", "world sweeper=sometimes\n----\n", 1, "want one of off, on"},
+		{"forget an identity nobody has", "account a owner=o at=2026-03-02T09:00\n----\nok\n\nforget-identity bo\n----\n", 5, `no network identity of "bo"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := scenario.Run(strings.NewReader(tc.text), "bad.txt")

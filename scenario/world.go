@@ -20,6 +20,10 @@ var accessLevels = map[string]plan.Access{
 	"read-delete": plan.AccessReadDelete, "read-only": plan.AccessReadOnly, "none": plan.AccessNone,
 }
 
+// sweepers are the values of world sweeper=: whether a command's at=
+// fires every deadline up to it, as a store whose sweeper keeps up does.
+var sweepers = map[string]bool{"on": true, "off": false}
+
 var deletions = map[string]lifecycle.Deletion{
 	"never-paid-alone": lifecycle.DeleteNeverPaidAlone, "any-administrator": lifecycle.DeleteAnyAdministrator,
 	"support-only": lifecycle.DeleteSupportOnly,
@@ -55,7 +59,7 @@ func pick[V any](a *args, key string, m map[string]V, def V) (V, error) {
 // cmdWorld sets up the world: the zone, the catalog and every policy,
 // starting from the defaults each time.
 func cmdWorld(w *world, a *args) error {
-	if len(w.ids) > 0 {
+	if len(w.mem.States().Accounts) > 0 {
 		return fmt.Errorf("world comes before the first account")
 	}
 	zone := w.zone
@@ -108,6 +112,10 @@ func cmdWorld(w *world, a *args) error {
 	if lp.Deletion, err = pick(a, "deletion", deletions, lp.Deletion); err != nil {
 		return err
 	}
+	sweep, err := pick(a, "sweeper", sweepers, true)
+	if err != nil {
+		return err
+	}
 	catName, given := a.key("catalog")
 	if given && catName != "default" {
 		return fmt.Errorf("catalog=%q: the catalog is default, or JSON in the input lines", catName)
@@ -132,7 +140,7 @@ func cmdWorld(w *world, a *args) error {
 	if err := w.setEngines(pe, lp, np); err != nil {
 		return err
 	}
-	w.zone, w.catalog = zone, catName
+	w.zone, w.catalog, w.sweep = zone, catName, sweep
 	w.describe()
 	return nil
 }
@@ -166,6 +174,9 @@ func (w *world) describe() {
 		branches = strconv.Itoa(np.MaxBranches)
 	}
 	w.printf("NET policy: branch-trial-days=%d network-grace-days=%d max-branches=%s", np.TrialDays, np.GraceDays, branches)
+	if !w.sweep {
+		w.printf("sweeper=off: a command catches up only the states it names; advance fires every deadline")
+	}
 }
 
 // cmdPlans lists the catalog (PLAN-01).
