@@ -204,18 +204,18 @@ func class(action bool) Class {
 func fromLife(l lifecycle.Effect) Effect {
 	if l.Kind == lifecycle.EffectPlan {
 		p := l.Plan
-		return Effect{Source: KindAccount, Seq: l.Seq, Kind: "plan." + p.Kind.String(), Class: class(planAction(p.Kind)),
+		return Effect{Source: KindAccount, Seq: l.Seq, Kind: planKind(p.Kind), Class: class(planAction(p.Kind)),
 			Rule: p.Rule, Account: l.Account, At: p.At, Deadline: p.Until, Plan: p.Plan, From: p.From,
 			Amount: p.Amount, Credit: p.Credit, Bytes: p.Bytes, Note: p.Note}
 	}
-	return Effect{Source: KindAccount, Seq: l.Seq, Kind: "life." + l.Kind.String(), Class: class(lifeAction(l.Kind)),
+	return Effect{Source: KindAccount, Seq: l.Seq, Kind: lifeKind(l.Kind), Class: class(lifeAction(l.Kind)),
 		Rule: l.Rule, Account: l.Account, At: l.At, Deadline: l.Deadline, User: l.To, Cause: l.Cause,
 		Data: l.Data, Network: string(l.Network)}
 }
 
 // fromNet wraps a network's effect.
 func fromNet(n network.Effect) Effect {
-	e := Effect{Source: KindNetwork, Seq: n.Seq, Kind: "net." + n.Kind.String(), Class: class(netAction(n.Kind)),
+	e := Effect{Source: KindNetwork, Seq: n.Seq, Kind: netKind(n.Kind), Class: class(netAction(n.Kind)),
 		Rule: n.Rule, Account: n.Account, Network: n.Network, At: n.At, Deadline: n.Deadline,
 		User: n.To, Days: n.Days}
 	if n.Seq == 0 {

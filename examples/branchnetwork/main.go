@@ -10,20 +10,28 @@
 // and connecting: there is no transfer. The trial ends, the branch is
 // listed in red, blocked 15 days later and returns when it buys a plan.
 // Finally the head does not pay: after its grace the network is disabled
-// and the widget hidden at every branch, the head is blocked, and
+// and the widget hidden at every branch, and the head is blocked. Paying
+// for Professional lifts the block but leaves the network disabled;
 // Enterprise again resumes everything.
 //
-// The clock is a mock set to fixed dates, so the output is the same on every
-// run. The service's loop, until, fires every deadline of the accounts and
-// of the networks in time order: Advance each network, Advance each account,
-// then Observe each member, and Carry every network effect to the account it
-// is addressed to, as package network documents.
+// The story drives package fleet, as a service does: every command goes
+// to a fleet.Memory store, which advances the accounts it names, tells the
+// network of every change of a member at once and carries the network's
+// effects onto the accounts; time passes with Memory.AdvanceTo, which
+// fires each account's deadlines in time order. The story only prints the
+// effects, one stream of fleet.Effect envelopes. A block of the plan
+// compatibility check is the account's own (life.block, LIFE-08); the
+// network notes it (net.blocked).
+//
+// The clock is a mock set to fixed dates, so the output is the same on
+// every run.
 package main
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -32,6 +40,7 @@ import (
 	bclock "github.com/benbjohnson/clock"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/network"
 	"github.com/tenancykit/tenancy/plan"
@@ -44,47 +53,37 @@ func main() {
 	}
 }
 
-// story holds the accounts, the networks (by head) and the clock. The first
-// error stops the story.
+// story holds the store, the clock and where to print. The first error
+// stops the story.
 type story struct {
-	lives *lifecycle.Engine
-	nets  *network.Engine
+	store *fleet.Memory
 	clk   *bclock.Mock
 	loc   *time.Location
 	w     io.Writer
-	accs  map[tenancy.AccountID]lifecycle.Account
-	netOf map[tenancy.AccountID]*network.Network
 	err   error
 	quiet bool // print nothing
 }
 
 func run(w io.Writer) error {
+	_, err := play(w)
+	return err
+}
+
+// play tells the story to w and returns the store as the story leaves it.
+func play(w io.Writer) (*fleet.Memory, error) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
-		return err
-	}
-	plans, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
-	if err != nil {
-		return err
-	}
-	lives, err := lifecycle.NewEngine(plans, lifecycle.DefaultPolicy())
-	if err != nil {
-		return err
-	}
-	nets, err := network.NewEngine(lives, network.DefaultPolicy())
-	if err != nil {
-		return err
+		return nil, err
 	}
 	mock := bclock.NewMock()
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 9, 0, 0, 0, berlin) }
 	mock.Set(day(time.March, 2))
-	st := &story{lives: lives, nets: nets, clk: mock, loc: berlin, w: w,
-		accs: map[tenancy.AccountID]lifecycle.Account{}, netOf: map[tenancy.AccountID]*network.Network{}}
+	st := &story{store: fleet.NewMemory(fleet.Default()), clk: mock, loc: berlin, w: w}
+	ada, olaf, dan := tenancy.Admin("ada"), tenancy.Admin("olaf"), tenancy.Admin("dan")
 
 	fmt.Fprintln(w, "== hq creates a network; branches connect")
 	// hq pays Enterprise month by month; the branches pay a year ahead.
 	st.open("hq", "ada", "eu", plan.Enterprise, plan.Monthly)
-	st.addUser("hq", "acc", tenancy.RoleEmployee) // the accountant
 	st.open("berlin", "bea", "eu", plan.Professional, plan.Annual, "ada")
 	st.open("lyon", "cal", "eu", "", 0, "ada")
 	st.open("madrid", "dan", "eu", plan.Enterprise, plan.Annual, "ada")
@@ -92,92 +91,114 @@ func run(w io.Writer) error {
 	st.open("tokyo", "kei", "jp", plan.Standard, plan.Annual, "ada")
 	st.open("nord", "olaf", "eu", plan.Enterprise, plan.Annual, "dan")
 	st.open("oslo", "ola", "eu", plan.Basic, plan.Annual, "olaf", "ada")
-	st.say("PLAN-05", "hq is on enterprise, paid month by month: this period runs until %s", st.date(st.accs["hq"].Sub.End))
-	st.create("hq", "ada")
-	st.quiet = true // another network, set up off the record
-	st.create("nord", "olaf")
-	st.connect("nord", "oslo", "olaf")
+	st.quiet = true // the accountant, and another network, set up off the record
+	st.do(fleet.OnAccount{Account: "hq", Cmd: lifecycle.AddUser{By: ada, User: "acc", Role: tenancy.RoleEmployee}})
+	st.do(fleet.CreateNetwork{Head: "nord", By: olaf})
+	st.do(fleet.Connect{Head: "nord", Branch: "oslo", By: olaf})
 	st.quiet = false
+	st.say("PLAN-05", "hq is on enterprise, paid month by month: this period runs until %s", st.date(st.account("hq").Sub.End))
+	st.do(fleet.CreateNetwork{Head: "hq", By: ada})
 	st.say("NET-01", "nord, on enterprise too, heads a network of its own, with oslo as its branch")
 	st.widget("NET-01", "hq")
-	st.connect("hq", "berlin", "ada")
-	st.refuse("NET-13", "pia, administrator of porto but not of hq, connects porto", func() error {
-		_, err := st.nets.Connect(st.netOf["hq"], st.accs["hq"], st.accs["porto"], "pia", st.clk.Now())
-		return err
-	})
+	st.do(fleet.Connect{Head: "hq", Branch: "berlin", By: ada})
+	st.refuse("NET-13", "pia, administrator of porto but not of hq, connects porto",
+		fleet.Connect{Head: "hq", Branch: "porto", By: tenancy.Admin("pia")})
 
 	st.until(day(time.March, 5))
-	st.connect("hq", "lyon", "ada")
-	st.connect("hq", "madrid", "ada")
+	st.do(fleet.Connect{Head: "hq", Branch: "lyon", By: ada})
+	st.do(fleet.Connect{Head: "hq", Branch: "madrid", By: ada})
 	st.say("NET-05", "madrid is on enterprise yet joins as a branch: hq stays the network's only head")
-	st.refuse("NET-03", "ada connects tokyo, in zone jp", func() error {
-		_, err := st.nets.Connect(st.netOf["hq"], st.accs["hq"], st.accs["tokyo"], "ada", st.clk.Now())
-		return err
-	})
-	st.refuse("NET-04", "ada connects oslo", func() error {
-		_, err := st.nets.Connect(st.netOf["hq"], st.accs["hq"], st.accs["oslo"], "ada", st.clk.Now())
-		return err
-	})
+	st.refuse("NET-03", "ada connects tokyo, in zone jp", fleet.Connect{Head: "hq", Branch: "tokyo", By: ada})
+	st.refuse("NET-04", "ada connects oslo", fleet.Connect{Head: "hq", Branch: "oslo", By: ada})
 	st.widget("NET-06", "hq")
 
 	fmt.Fprintln(w, "\n== the head's plan, who sees what, disconnecting, moving, capping")
 	st.until(day(time.March, 6))
-	st.refuse("NET-10", "ada moves hq to professional", func() error {
-		_, _, _, err := st.nets.ApplyPlan(st.netOf["hq"], st.accs["hq"], st.clk.Now(),
-			plan.ChangePlan{By: tenancy.Admin("ada"), Plan: plan.Professional, Period: plan.Monthly})
-		return err
-	})
+	st.refuse("NET-10", "ada moves hq to professional", fleet.OnAccount{Account: "hq",
+		Cmd: lifecycle.Plan{Cmd: plan.ChangePlan{By: ada, Plan: plan.Professional, Period: plan.Monthly}}})
 	st.visible("ada", "ada", "exactly the accounts whose structure includes her")
 	st.visible("acc", "acc (an employee of hq)", "working at the head grants nothing at the branches")
 	st.visible("bea", "bea (berlin's owner)", "her own account, never the others in the network")
 
 	st.until(day(time.March, 9))
-	st.refuse("NET-13", "bea, berlin's administrator, disconnects berlin", func() error {
-		_, err := st.nets.Disconnect(st.netOf["hq"], st.accs["hq"], "berlin", "bea", st.clk.Now())
-		return err
-	})
-	st.disconnect("hq", "madrid", "ada")
-	st.connect("nord", "madrid", "dan")
+	st.refuse("NET-13", "bea, berlin's administrator, disconnects berlin",
+		fleet.Disconnect{Head: "hq", Branch: "berlin", By: tenancy.Admin("bea")})
+	st.do(fleet.Disconnect{Head: "hq", Branch: "madrid", By: ada})
+	st.do(fleet.Connect{Head: "nord", Branch: "madrid", By: dan})
 	st.say("NET-11", "madrid moved from hq to nord by a disconnection and a new connection: there is no transfer")
 
 	st.until(day(time.March, 10))
-	st.addUser("porto", "ada", tenancy.RoleAdministrator)
+	st.quiet = true
+	st.do(fleet.OnAccount{Account: "porto", Cmd: lifecycle.AddUser{By: tenancy.Admin("pia"), User: "ada", Role: tenancy.RoleAdministrator}})
+	st.quiet = false
 	capped := network.DefaultPolicy()
 	capped.MaxBranches = 2
-	cnets, err := network.NewEngine(lives, capped)
+	cnets, err := network.NewEngine(st.store.Engine().Lives(), capped)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	st.refuse("NET-14", "under a policy of at most 2 branches, ada connects porto as a third", func() error {
-		_, err := cnets.Connect(st.netOf["hq"], st.accs["hq"], st.accs["porto"], "ada", st.clk.Now())
-		return err
-	})
-	st.connect("hq", "porto", "ada")
-	st.say("NET-14", "hq lists %d branches: the default policy sets no cap", st.netOf["hq"].Len())
+	cfleet, err := fleet.New(cnets)
+	if err != nil {
+		return nil, err
+	}
+	st.refuseBy(cfleet, "NET-14", "under a policy of at most 2 branches, ada connects porto as a third",
+		fleet.Connect{Head: "hq", Branch: "porto", By: ada})
+	st.do(fleet.Connect{Head: "hq", Branch: "porto", By: ada})
+	if n, ok := st.store.Network("hq"); ok {
+		st.say("NET-14", "hq lists %d branches: the default policy sets no cap", n.Len())
+	}
 
 	fmt.Fprintln(w, "\n== lyon's trial ends; the compatibility check")
 	st.until(day(time.March, 21))
 	st.widget("NET-07", "hq")
 	st.until(day(time.April, 6))
-	if st.err == nil && st.accs["lyon"].Usable() != nil {
+	if st.err == nil && st.account("lyon").Usable() != nil {
 		st.say("LIFE-08", "lyon is blocked: nobody can use it until the cause is removed; its data is intact")
 	}
 	st.widget("NET-07", "hq")
 	st.until(day(time.April, 7))
-	st.plan("lyon", plan.Purchase{By: tenancy.Admin("cal"), Plan: plan.Basic, Period: plan.Annual})
+	st.do(fleet.OnAccount{Account: "lyon", Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: tenancy.Admin("cal"), Plan: plan.Basic, Period: plan.Annual}}})
 	st.widget("NET-08", "hq")
 
 	fmt.Fprintln(w, "\n== hq does not pay")
 	st.until(day(time.April, 18))
 	st.widget("NET-09", "hq")
 	st.widget("NET-09", "berlin")
+	st.until(day(time.May, 3))
+	st.widget("NET-09", "hq")
 	st.until(day(time.May, 4))
-	st.plan("hq", plan.Purchase{By: tenancy.Admin("ada"), Plan: plan.Enterprise, Period: plan.Annual})
+	st.do(fleet.OnAccount{Account: "hq", Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Professional, Period: plan.Monthly}}})
+	st.widget("NET-09", "hq")
 	st.widget("NET-09", "berlin")
-	return st.err
+	st.until(day(time.May, 6))
+	st.do(fleet.OnAccount{Account: "hq", Cmd: lifecycle.Plan{Cmd: plan.ChangePlan{By: ada, Plan: plan.Enterprise, Period: plan.Annual}}})
+	st.widget("NET-09", "berlin")
+	return st.store, st.check()
+}
+
+// check ends the story with the driver's own audit: every network agrees
+// with its members (fleet.Engine.Check), or the story fails.
+func (st *story) check() error {
+	if st.err != nil {
+		return st.err
+	}
+	all := st.store.States()
+	accs := slices.Collect(maps.Values(all.Accounts))
+	for _, head := range slices.Sorted(maps.Keys(all.Networks)) {
+		if problems := st.store.Engine().Check(all.Networks[head], accs); len(problems) > 0 {
+			return fmt.Errorf("the network of %s disagrees with its members: %v", head, problems)
+		}
+	}
+	return nil
 }
 
 func (st *story) date(t time.Time) string { return t.In(st.loc).Format(time.DateOnly) }
+
+// account returns account id as the store holds it.
+func (st *story) account(id tenancy.AccountID) lifecycle.Account {
+	a, _ := st.store.Account(id)
+	return a
+}
 
 // say prints one line of the timeline at the clock's date.
 func (st *story) say(rule tenancy.RuleID, format string, args ...any) {
@@ -190,91 +211,66 @@ func (st *story) sayAt(at time.Time, rule tenancy.RuleID, format string, args ..
 	}
 }
 
-// open creates an account in zone, with the extra administrators, on plan p
-// bought for period (none: free). Setting up is not part of the story; it
-// prints nothing.
+// do runs cmd at the clock's time and prints its effects.
+func (st *story) do(cmd fleet.Command) {
+	if st.err != nil {
+		return
+	}
+	r, err := st.store.Do(st.clk.Now(), cmd, "")
+	if err != nil {
+		st.err = fmt.Errorf("%T: %w", cmd, err)
+		return
+	}
+	st.print(r.Effects)
+}
+
+// until lets time pass to t: the store fires every deadline up to t, in
+// time order, and the clock is left at t.
+func (st *story) until(t time.Time) {
+	if st.err != nil {
+		return
+	}
+	effects, err := st.store.AdvanceTo(t, 0)
+	st.print(effects)
+	st.err = err
+	st.clk.Set(t)
+}
+
+// open creates an account in zone, with the extra administrators, on plan
+// p bought for period (none: free). Setting up is not part of the story;
+// it prints nothing.
 func (st *story) open(id tenancy.AccountID, owner tenancy.UserID, zone string, p plan.PlanID, period plan.Period, admins ...tenancy.UserID) {
-	if st.err != nil {
-		return
-	}
-	now := st.clk.Now()
-	a, err := st.lives.New(id, owner, zone, st.loc, now)
+	quiet := st.quiet
+	st.quiet = true
+	defer func() { st.quiet = quiet }()
+	st.do(fleet.NewAccount{ID: id, Owner: owner, DomainZone: zone, Location: st.loc})
 	for _, u := range admins {
-		if err == nil {
-			a, _, err = st.lives.Apply(a, now, lifecycle.AddUser{By: tenancy.Admin(owner), User: u, Role: tenancy.RoleAdministrator})
-		}
+		st.do(fleet.OnAccount{Account: id, Cmd: lifecycle.AddUser{By: tenancy.Admin(owner), User: u, Role: tenancy.RoleAdministrator}})
 	}
-	if p != "" && err == nil {
-		a, _, err = st.lives.Apply(a, now, lifecycle.Plan{Cmd: plan.Purchase{By: tenancy.Admin(owner), Plan: p, Period: period}})
+	if p != "" {
+		st.do(fleet.OnAccount{Account: id, Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: tenancy.Admin(owner), Plan: p, Period: period}}})
 	}
-	st.accs[id], st.err = a, err
 }
 
-func (st *story) addUser(id tenancy.AccountID, u tenancy.UserID, role tenancy.Role) {
-	if st.err != nil {
-		return
-	}
-	a := st.accs[id]
-	st.accs[id], _, st.err = st.lives.Apply(a, st.clk.Now(), lifecycle.AddUser{By: tenancy.Admin(a.Owner), User: u, Role: role})
+// refuse runs a command that the rule must refuse, and prints the
+// refusal. Any other outcome stops the story; a refusal changes nothing.
+func (st *story) refuse(rule tenancy.RuleID, what string, cmd fleet.Command) {
+	st.expect(rule, what, func() error {
+		_, err := st.store.Do(st.clk.Now(), cmd, "")
+		return err
+	})
 }
 
-func (st *story) create(head tenancy.AccountID, by tenancy.UserID) {
-	if st.err != nil {
-		return
-	}
-	n, effects, err := st.nets.Create(st.accs[head], by, st.clk.Now())
-	if err != nil {
-		st.err = err
-		return
-	}
-	st.netOf[head] = n
-	st.carry(effects)
+// refuseBy is refuse under another driver, eng: the command is previewed
+// over the store's states, and undone whatever its outcome.
+func (st *story) refuseBy(eng *fleet.Engine, rule tenancy.RuleID, what string, cmd fleet.Command) {
+	st.expect(rule, what, func() error {
+		_, err := eng.Preview(st.store.States(), fleet.Input{Now: st.clk.Now(), Command: cmd})
+		return err
+	})
 }
 
-func (st *story) connect(head, branch tenancy.AccountID, by tenancy.UserID) {
-	if st.err != nil {
-		return
-	}
-	effects, err := st.nets.Connect(st.netOf[head], st.accs[head], st.accs[branch], by, st.clk.Now())
-	if err != nil {
-		st.err = err
-		return
-	}
-	st.carry(effects)
-}
-
-func (st *story) disconnect(head, branch tenancy.AccountID, by tenancy.UserID) {
-	if st.err != nil {
-		return
-	}
-	effects, err := st.nets.Disconnect(st.netOf[head], st.accs[head], branch, by, st.clk.Now())
-	if err != nil {
-		st.err = err
-		return
-	}
-	st.carry(effects)
-}
-
-// plan runs a plan command on a member through the network engine, which
-// enforces NET-10 and observes the result.
-func (st *story) plan(id tenancy.AccountID, cmd plan.Command) {
-	if st.err != nil {
-		return
-	}
-	a := st.accs[id]
-	a, effs, neffs, err := st.nets.ApplyPlan(st.netOf[a.Network], a, st.clk.Now(), cmd)
-	if err != nil {
-		st.err = err
-		return
-	}
-	st.accs[id] = a
-	st.printLife(effs)
-	st.carry(neffs)
-}
-
-// refuse runs a command that the rule must refuse, and prints the refusal.
-// Any other outcome stops the story.
-func (st *story) refuse(rule tenancy.RuleID, what string, cmd func() error) {
+func (st *story) expect(rule tenancy.RuleID, what string, cmd func() error) {
 	if st.err != nil {
 		return
 	}
@@ -287,155 +283,81 @@ func (st *story) refuse(rule tenancy.RuleID, what string, cmd func() error) {
 	st.say(rule, "%s: refused: %s", what, re.Reason)
 }
 
-// until is the service's loop: it fires every deadline of the accounts and
-// the networks up to t, in time order, and leaves the clock at t.
-func (st *story) until(t time.Time) {
-	for st.err == nil {
-		next, ok := st.next()
-		if !ok || next.After(t) {
-			break
-		}
-		st.clk.Set(next)
-		st.step(next)
-	}
-	st.clk.Set(t)
-}
-
-// next returns the earliest deadline of any account or network.
-func (st *story) next() (time.Time, bool) {
-	var next time.Time
-	consider := func(d time.Time, ok bool) {
-		if ok && (next.IsZero() || d.Before(next)) {
-			next = d
-		}
-	}
-	for _, a := range st.accs {
-		consider(a.NextDeadline())
-	}
-	for _, n := range st.netOf {
-		consider(n.NextDeadline())
-	}
-	return next, !next.IsZero()
-}
-
-// step brings everything to now: the networks' own deadlines first (a
-// network refuses to observe while one is due), then each account, then
-// each member's standing in its network.
-func (st *story) step(now time.Time) {
-	for _, head := range sortedKeys(st.netOf) {
-		effects, err := st.nets.Advance(st.netOf[head], now, nil)
-		if err != nil {
-			st.err = err
-			return
-		}
-		st.carry(effects)
-	}
-	for _, id := range sortedKeys(st.accs) {
-		a, effs, err := st.lives.Advance(st.accs[id], now, nil)
-		if err != nil {
-			st.err = err
-			return
-		}
-		st.accs[id] = a
-		st.printLife(effs)
-		if n := st.netOf[a.Network]; n != nil && len(effs) > 0 {
-			effects, err := st.nets.Observe(n, a, now)
-			if err != nil {
-				st.err = err
-				return
-			}
-			st.carry(effects)
-		}
-	}
-}
-
-func sortedKeys[V any](m map[tenancy.AccountID]V) []tenancy.AccountID {
-	keys := make([]tenancy.AccountID, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-// carry prints every network effect and carries out on its account those
-// addressed to one, as a service would.
-func (st *story) carry(effects []network.Effect) {
+// print prints the effects that tell the story, each at its own instant.
+func (st *story) print(effects []fleet.Effect) {
 	for _, e := range effects {
-		if st.err != nil {
-			return
+		if line, ok := st.describe(e); ok {
+			st.sayAt(e.At, e.Rule, "%s", line)
 		}
-		a, ok := st.accs[e.Account]
-		if !ok {
-			st.err = fmt.Errorf("effect %s is for an unknown account", e.ID())
-			return
-		}
-		a, _, err := st.nets.Carry(a, e, e.At)
-		if err != nil {
-			st.err = err
-			return
-		}
-		st.accs[e.Account] = a
-		st.sayAt(e.At, e.Rule, "%s", st.describe(e))
 	}
 }
 
-// describe turns a network effect into a sentence for the timeline.
-func (st *story) describe(e network.Effect) string {
-	a := st.accs[e.Account]
+// describe turns an effect into a sentence for the timeline; false for
+// the effects the story does not show: the account's side of joining,
+// leaving and the branch trial (NET-04, NET-06), users added while setting
+// up, limits reduced with nothing over them (PLAN-08).
+func (st *story) describe(e fleet.Effect) (string, bool) {
+	cur := st.store.Engine().Plans().Catalog().Currency()
+	a := st.account(e.Account)
 	switch e.Kind {
-	case network.EffectCreated:
-		return fmt.Sprintf("%s creates a network headed by %s, on %s", e.To, e.Account, a.Sub.Plan)
-	case network.EffectConnected:
-		return fmt.Sprintf("%s connects %s (%s) to %s's network: %s administers both", e.To, e.Account, a.Sub.Plan, e.Network, e.To)
-	case network.EffectStartTrial:
-		return fmt.Sprintf("%s was free: it gets the %d-day branch trial, until %s", e.Account, e.Days, st.date(a.Sub.End))
-	case network.EffectNotify:
-		return fmt.Sprintf("e-mail to %s, administrator of %s: connected to %s's network", e.To, e.Account, e.Network)
-	case network.EffectDisconnected:
-		return fmt.Sprintf("%s disconnected from %s's network, from the head's widget", e.Account, e.Network)
-	case network.EffectIncompatible:
-		return fmt.Sprintf("%s is on free now: disconnected but listed, in red; blocked on %s unless it goes commercial", e.Account, st.date(e.Deadline))
-	case network.EffectReconnected:
-		return fmt.Sprintf("%s is commercial again: back in the connected list", e.Account)
-	case network.EffectBlock:
-		return fmt.Sprintf("the plan compatibility check blocks %s (%s)", e.Account, strings.SplitN(string(e.Cause), ": ", 3)[2])
-	case network.EffectUnblock:
-		return fmt.Sprintf("%s's block is lifted", e.Account)
-	case network.EffectDisabled:
-		return fmt.Sprintf("%s lapsed from enterprise: the network is disabled, the widget hidden at every branch; %s is blocked on %s unless on enterprise again",
-			e.Account, e.Account, st.date(e.Deadline))
-	case network.EffectResumed:
-		return fmt.Sprintf("%s is on enterprise again: the network operates, the widget shows at every branch", e.Account)
+	case "net.created":
+		return fmt.Sprintf("%s creates a network headed by %s, on %s", e.User, e.Account, a.Sub.Plan), true
+	case "net.connected":
+		return fmt.Sprintf("%s connects %s (%s) to %s's network: %s administers both", e.User, e.Account, a.Sub.Plan, head(e), e.User), true
+	case "net.start-trial":
+		return fmt.Sprintf("%s was free: it gets the %d-day branch trial, until %s", e.Account, e.Days, st.date(a.Sub.End)), true
+	case "net.notify":
+		return fmt.Sprintf("e-mail to %s, administrator of %s: connected to %s's network", e.User, e.Account, head(e)), true
+	case "net.disconnected":
+		return fmt.Sprintf("%s disconnected from %s's network, from the head's widget", e.Account, head(e)), true
+	case "net.incompatible":
+		return fmt.Sprintf("%s is on free now: disconnected but listed, in red; blocked on %s unless it goes commercial", e.Account, st.date(e.Deadline)), true
+	case "net.reconnected":
+		return fmt.Sprintf("%s is commercial again: back in the connected list", e.Account), true
+	case "net.blocked":
+		if e.Account == tenancy.AccountID(head(e)) {
+			return fmt.Sprintf("the network notes its head %s blocked; the widget at %s shows it", e.Account, e.Account), true
+		}
+		return fmt.Sprintf("the network lists %s as blocked, in red on the head's widget", e.Account), true
+	case "net.disabled":
+		if e.Deadline.IsZero() {
+			return fmt.Sprintf("%s pays, but not for enterprise: the network stays disabled, the widget hidden at every branch; a paying head is not blocked", e.Account), true
+		}
+		return fmt.Sprintf("%s lapsed from enterprise: the network is disabled, the widget hidden at every branch; %s is blocked on %s unless it pays again",
+			e.Account, e.Account, st.date(e.Deadline)), true
+	case "net.resumed":
+		return fmt.Sprintf("%s is on enterprise again: the network operates, the widget shows at every branch", e.Account), true
+	case "life.block":
+		why := string(e.Cause)
+		if parts := strings.SplitN(why, ": ", 3); len(parts) == 3 {
+			why = parts[2]
+		}
+		return fmt.Sprintf("the plan compatibility check blocks %s (%s)", e.Account, why), true
+	case "life.unblock":
+		return fmt.Sprintf("%s's block is lifted", e.Account), true
+	case "life.joined-network", "life.left-network", "life.user-added", "plan.trial-started", "plan.limits-reduced":
+		return "", false
+	case "plan.trial-ended":
+		return fmt.Sprintf("%s's trial ended without a purchase: it is on free", e.Account), true
+	case "plan.purchased":
+		return fmt.Sprintf("%s buys %s: charged %s, period until %s", e.Account, e.Plan, cur.Format(e.Amount), st.date(e.Deadline)), true
+	case "plan.upgraded":
+		return fmt.Sprintf("%s upgrades %s -> %s at once: %s credited for the unused days, charged %s, period until %s",
+			e.Account, e.From, e.Plan, cur.Format(e.Credit), cur.Format(e.Amount), st.date(e.Deadline)), true
+	case "plan.grace-started":
+		return fmt.Sprintf("%s's period ended unpaid (%s due): %s kept in grace until %s, so the network still operates",
+			e.Account, cur.Format(e.Amount), e.Plan, st.date(e.Deadline)), true
+	case "plan.grace-ended":
+		return fmt.Sprintf("%s's grace ran out unpaid: it is on free", e.Account), true
 	}
-	return e.String()
+	return e.String(), true
 }
 
-// printLife prints the subscription events among an account's effects.
-func (st *story) printLife(effs []lifecycle.Effect) {
-	cur := st.lives.Plans().Catalog().Currency()
-	for _, e := range effs {
-		if e.Kind != lifecycle.EffectPlan {
-			st.sayAt(e.At, e.Rule, "%s", e)
-			continue
-		}
-		p := e.Plan
-		switch p.Kind {
-		case plan.EventTrialEnded:
-			st.sayAt(e.At, e.Rule, "%s's trial ended without a purchase: it is on free", e.Account)
-		case plan.EventPurchased:
-			st.sayAt(e.At, e.Rule, "%s buys %s: charged %s, period until %s", e.Account, p.Plan, cur.Format(p.Amount), st.date(p.Until))
-		case plan.EventGraceStarted:
-			st.sayAt(e.At, e.Rule, "%s's period ended unpaid (%s due): %s kept in grace until %s, so the network still operates",
-				e.Account, cur.Format(p.Amount), p.Plan, st.date(p.Until))
-		case plan.EventGraceEnded:
-			st.sayAt(e.At, e.Rule, "%s's grace ran out unpaid: it is on free", e.Account)
-		case plan.EventLimitsReduced:
-			// Nothing to restrict in this story (PLAN-08).
-		default:
-			st.sayAt(e.At, e.Rule, "%s", p)
-		}
-	}
+// head returns the head of the network of a network effect: its ID is
+// "head@origin".
+func head(e fleet.Effect) string {
+	h, _, _ := strings.Cut(e.Network, "@")
+	return h
 }
 
 // widget prints the branch-network widget as account viewer sees it.
@@ -443,9 +365,8 @@ func (st *story) widget(rule tenancy.RuleID, viewer tenancy.AccountID) {
 	if st.err != nil {
 		return
 	}
-	a := st.accs[viewer]
-	n := st.netOf[a.Network]
-	if n == nil {
+	n, ok := st.store.Network(st.account(viewer).Network)
+	if !ok {
 		st.say(rule, "widget at %s: none, it is in no network", viewer)
 		return
 	}
@@ -468,7 +389,10 @@ func (st *story) widget(rule tenancy.RuleID, viewer tenancy.AccountID) {
 			parts = append(parts, s)
 		}
 		line := fmt.Sprintf("widget at %s: %s", viewer, w.Status)
-		if !w.HeadDeadline.IsZero() {
+		switch {
+		case n.HeadBlocked():
+			line += ", head blocked"
+		case !w.HeadDeadline.IsZero():
 			line += ", head blocked on " + st.date(w.HeadDeadline)
 		}
 		if len(parts) == 0 {
@@ -483,9 +407,10 @@ func (st *story) visible(user tenancy.UserID, who, why string) {
 	if st.err != nil {
 		return
 	}
+	accs := st.store.States().Accounts
 	var all []lifecycle.Account
-	for _, id := range sortedKeys(st.accs) {
-		all = append(all, st.accs[id])
+	for _, id := range slices.Sorted(maps.Keys(accs)) {
+		all = append(all, accs[id])
 	}
 	st.say("NET-12", "%s sees %v: %s", who, network.Visible(user, all), why)
 }

@@ -2,9 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tenancykit/tenancy/fleet"
 )
 
 // The walk-through prints the NET rules with exact dates; this pins the
@@ -51,25 +55,40 @@ func TestBranchNetworkTimeline(t *testing.T) {
 		// PLAN-14: a month of Enterprise bought on 2 March ends unpaid on
 		// 2 April; the plan is kept in grace until 17 April.
 		"2026-04-02  PLAN-14  hq's period ended unpaid (499.00 USD due): enterprise kept in grace until 2026-04-17, so the network still operates",
-		"2026-04-04  NET-07   the plan compatibility check blocks lyon (the branch is not on a commercial plan)",
+		// The block is lyon's own, scheduled when it dropped to free: the
+		// account's effect (LIFE-08) is the action, the network's a notice.
+		"2026-04-04  LIFE-08  the plan compatibility check blocks lyon (the branch is not on a commercial plan)",
+		"2026-04-04  NET-07   the network lists lyon as blocked, in red on the head's widget",
 		"2026-04-06  LIFE-08  lyon is blocked: nobody can use it until the cause is removed; its data is intact",
 		"2026-04-06  NET-07   widget at hq: operating | berlin connected | lyon blocked in red | porto connected",
 		// NET-08: a commercial plan lifts the block and reconnects.
 		"2026-04-07  PLAN-05  lyon buys basic: charged 585.60 USD, period until 2027-04-07",
-		"2026-04-07  NET-07   lyon's block is lifted",
+		"2026-04-07  LIFE-08  lyon's block is lifted",
 		"2026-04-07  NET-08   lyon is commercial again: back in the connected list",
 		"2026-04-07  NET-08   widget at hq: operating | berlin connected | lyon connected | porto connected",
 		// NET-09: the grace runs out on 17 April; 15 days later, 2 May,
 		// the head is blocked.
 		"2026-04-17  PLAN-14  hq's grace ran out unpaid: it is on free",
-		"2026-04-17  NET-09   hq lapsed from enterprise: the network is disabled, the widget hidden at every branch; hq is blocked on 2026-05-02 unless on enterprise again",
+		"2026-04-17  NET-09   hq lapsed from enterprise: the network is disabled, the widget hidden at every branch; hq is blocked on 2026-05-02 unless it pays again",
 		"2026-04-18  NET-09   widget at hq: disabled, head blocked on 2026-05-02 | berlin connected | lyon connected | porto connected",
 		"2026-04-18  NET-09   widget at berlin: hidden (hq's network is disabled)",
-		"2026-05-02  NET-09   the plan compatibility check blocks hq (the head account is not on Enterprise)",
-		"2026-05-04  PLAN-05  hq buys enterprise: charged 4790.40 USD, period until 2027-05-04",
-		"2026-05-04  NET-09   hq's block is lifted",
-		"2026-05-04  NET-09   hq is on enterprise again: the network operates, the widget shows at every branch",
-		"2026-05-04  NET-09   widget at berlin: hq's network, operating; the branches are not listed to a branch",
+		"2026-05-02  LIFE-08  the plan compatibility check blocks hq (the head account lapsed and did not pay)",
+		"2026-05-02  NET-09   the network notes its head hq blocked; the widget at hq shows it",
+		"2026-05-03  NET-09   widget at hq: disabled, head blocked | berlin connected | lyon connected | porto connected",
+		// NET-09: a head that pays for a plan other than Enterprise lifts
+		// its block; the network stays disabled, with no new deadline.
+		"2026-05-04  PLAN-05  hq buys professional: charged 249.00 USD, period until 2026-06-04",
+		"2026-05-04  LIFE-08  hq's block is lifted",
+		"2026-05-04  NET-09   hq pays, but not for enterprise: the network stays disabled, the widget hidden at every branch; a paying head is not blocked",
+		"2026-05-04  NET-09   widget at hq: disabled | berlin connected | lyon connected | porto connected",
+		"2026-05-04  NET-09   widget at berlin: hidden (hq's network is disabled)",
+		// NET-10 lets a head that is not on Enterprise go back to it with
+		// branches connected. The month from 4 May has 31 days, 29 unused
+		// on 6 May: 249.00 × 29/31 = 232.935… credited, rounded down;
+		// 12 × 499.00 × 0.8 = 4790.40, less the credit.
+		"2026-05-06  PLAN-03  hq upgrades professional -> enterprise at once: 232.93 USD credited for the unused days, charged 4557.47 USD, period until 2027-05-06",
+		"2026-05-06  NET-09   hq is on enterprise again: the network operates, the widget shows at every branch",
+		"2026-05-06  NET-09   widget at berlin: hq's network, operating; the branches are not listed to a branch",
 	}
 	rest := out
 	for _, w := range want {
@@ -83,6 +102,11 @@ func TestBranchNetworkTimeline(t *testing.T) {
 			continue
 		}
 		rest = rest[i+len(w):]
+	}
+	// NET-06: lyon joins on a trial, so it is incompatible only once its
+	// trial ends, never in the step that connects it.
+	if n := strings.Count(out, "lyon is on free now"); n != 1 {
+		t.Errorf("lyon is incompatible %d times, want once", n)
 	}
 	rule := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}  (NET|PLAN|LIFE)-\d{2} +\S`)
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -114,5 +138,34 @@ func TestBranchNetworkDeterministic(t *testing.T) {
 	}
 	if a.String() != b.String() {
 		t.Errorf("two runs differ:\n%s\n---\n%s", a.String(), b.String())
+	}
+}
+
+// Every effect of the story has its own ID, so a service that executes
+// effects at least once and drops repeats by ID executes each once; the
+// plan compatibility blocks are actions on the accounts (LIFE-08), their
+// network's word of them a notice (NET-07, NET-09).
+func TestBranchNetworkEffects(t *testing.T) {
+	store, err := play(io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	blocks := map[string]fleet.Class{}
+	for _, e := range store.Log {
+		if seen[e.ID()] {
+			t.Errorf("effect ID %s twice", e.ID())
+		}
+		seen[e.ID()] = true
+		if e.Kind == "life.block" || e.Kind == "net.blocked" {
+			blocks[e.Kind+" "+string(e.Account)] = e.Class
+		}
+	}
+	want := map[string]fleet.Class{
+		"life.block lyon": fleet.Action, "net.blocked lyon": fleet.Notice,
+		"life.block hq": fleet.Action, "net.blocked hq": fleet.Notice,
+	}
+	if !maps.Equal(blocks, want) {
+		t.Errorf("blocks %v, want %v", blocks, want)
 	}
 }

@@ -10,6 +10,13 @@
 // writes an archive from the service's sources, verifies it against its
 // manifest (EXP-03), and checks that exporting changed nothing (EXP-04).
 //
+// The account lives in a fleet.Memory store: the purchase and the
+// cancellation are fleet commands, and what they did comes back as
+// fleet.Effect envelopes. The refund quote, the impact and the export's
+// deadlines are queries of the engines beneath the driver (package plan,
+// package export over package lifecycle): they change nothing and emit no
+// effect, which the end of the story checks.
+//
 // The clock is a mock set to fixed dates, and the archive goes to a
 // temporary folder that is removed at the end; paths are printed relative
 // to it, so the output is the same on every run.
@@ -31,6 +38,7 @@ import (
 
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/export"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/plan"
 )
@@ -147,14 +155,8 @@ func run(w io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	plans, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
-	if err != nil {
-		return err
-	}
-	eng, err := lifecycle.NewEngine(plans, lifecycle.DefaultPolicy())
-	if err != nil {
-		return err
-	}
+	store := fleet.NewMemory(fleet.Default())
+	plans := store.Engine().Plans()
 	cur := plans.Catalog().Currency()
 	mock := bclock.NewMock()
 	tl := timeline{clk: mock, w: w, loc: berlin}
@@ -162,20 +164,21 @@ func run(w io.Writer) (err error) {
 
 	fmt.Fprintln(w, "== acme's year of Professional")
 	mock.Set(time.Date(2026, time.January, 5, 9, 0, 0, 0, berlin))
-	acc, err := eng.New("acme", "ada", "eu", berlin, mock.Now())
-	if err != nil {
+	if _, err := store.Do(mock.Now(), fleet.NewAccount{ID: "acme", Owner: "ada", DomainZone: "eu", Location: berlin}, ""); err != nil {
 		return err
 	}
 	mock.Set(time.Date(2026, time.January, 10, 10, 0, 0, 0, berlin))
-	acc, effs, err := eng.Apply(acc, mock.Now(), lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Professional, Period: plan.Annual}})
+	r, err := store.Do(mock.Now(), fleet.OnAccount{Account: "acme",
+		Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Professional, Period: plan.Annual}}}, "")
 	if err != nil {
 		return err
 	}
-	for _, e := range effs {
-		if e.Kind == lifecycle.EffectPlan && e.Plan.Kind == plan.EventPurchased {
-			tl.say(e.Rule, "acme buys professional for a year: charged %s, period until %s", cur.Format(e.Plan.Amount), e.Plan.Until.Format(time.DateOnly))
+	for _, e := range r.Effects {
+		if e.Kind == "plan.purchased" {
+			tl.say(e.Rule, "acme buys professional for a year: charged %s, period until %s", cur.Format(e.Amount), e.Deadline.Format(time.DateOnly))
 		}
 	}
+	acc, _ := store.Account("acme")
 
 	fmt.Fprintln(w, "\n== before cancelling: the refund quote and the impact")
 	mock.Set(time.Date(2026, time.May, 20, 10, 0, 0, 0, berlin))
@@ -199,20 +202,23 @@ func run(w io.Writer) (err error) {
 	}
 
 	fmt.Fprintln(w, "\n== the cancellation")
-	acc, effs, err = eng.Apply(acc, mock.Now(), lifecycle.Plan{Cmd: plan.Cancel{By: ada, Reason: "moving to another tool"}})
+	r, err = store.Do(mock.Now(), fleet.OnAccount{Account: "acme",
+		Cmd: lifecycle.Plan{Cmd: plan.Cancel{By: ada, Reason: "moving to another tool"}}}, "")
 	if err != nil {
 		return err
 	}
-	for _, e := range effs {
-		switch e.Plan.Kind {
-		case plan.EventCancellationScheduled:
-			tl.say(e.Rule, "auto-renewal off (%q): professional stays until %s, then free; no refund", e.Plan.Note, e.Plan.Until.Format(time.DateOnly))
-		case plan.EventCancellationConfirmed:
-			tl.say(e.Rule, "confirmation e-mailed to the owner, ada; reason recorded: %q", e.Plan.Note)
+	for _, e := range r.Effects {
+		switch e.Kind {
+		case "plan.cancellation-scheduled":
+			tl.say(e.Rule, "auto-renewal off (%q): professional stays until %s, then free; no refund", e.Note, e.Deadline.Format(time.DateOnly))
+		case "plan.cancellation-confirmed":
+			tl.say(e.Rule, "confirmation e-mailed to the owner, ada; reason recorded: %q", e.Note)
 		default:
 			tl.say(e.Rule, "%s", e)
 		}
 	}
+	acc, _ = store.Account("acme")
+	logged := len(store.Log)
 
 	// EXP-04: what the account is before anything is exported, as a deep
 	// copy (a JSON round trip), and what the sources are.
@@ -237,7 +243,7 @@ func run(w io.Writer) (err error) {
 		}
 		tl.say("EXP-01", "%-23s %2d  %-9s %s", it.Label, it.Count, it.Method, it.Path)
 	}
-	ds, err := export.Deadlines(eng, acc, mock.Now(), held)
+	ds, err := export.Deadlines(store.Engine().Lives(), acc, mock.Now(), held)
 	if err != nil {
 		return err
 	}
@@ -287,13 +293,17 @@ func run(w io.Writer) (err error) {
 		return fmt.Errorf("the archive lacks %v", short)
 	}
 
+	acc, _ = store.Account("acme")
 	if diff := cmp.Diff(before, acc); diff != "" {
 		return fmt.Errorf("EXP-04: exporting changed the account (-before +after):\n%s", diff)
+	}
+	if len(store.Log) != logged {
+		return fmt.Errorf("EXP-04: exporting emitted %d effects", len(store.Log)-logged)
 	}
 	if diff := cmp.Diff(srcBefore, src, cmp.AllowUnexported(sources{})); diff != "" {
 		return fmt.Errorf("EXP-04: exporting changed the sources (-before +after):\n%s", diff)
 	}
-	tl.say("EXP-04", "acme is exactly as before the export (cmp.Diff empty), and so are its %d source records", held.Contacts+held.Deals+held.Tasks+held.Events+held.Documents)
+	tl.say("EXP-04", "acme is exactly as before the export (cmp.Diff empty), the store emitted no effect, and its %d source records are as they were", held.Contacts+held.Deals+held.Tasks+held.Events+held.Documents)
 	return nil
 }
 

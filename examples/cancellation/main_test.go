@@ -60,7 +60,7 @@ func TestCancellationTimeline(t *testing.T) {
 		// The hostile name cannot climb out of drive/; the manifest keeps it.
 		"2026-05-20  EXP-03     drive/secret.txt     records=1 neutralised=0 original=\"../secret.txt\"",
 		"2026-05-20  EXP-03   every checklist item that has a bulk export is in the archive in full",
-		"2026-05-20  EXP-04   acme is exactly as before the export (cmp.Diff empty), and so are its 14 source records",
+		"2026-05-20  EXP-04   acme is exactly as before the export (cmp.Diff empty), the store emitted no effect, and its 14 source records are as they were",
 	}
 	rest := out
 	for _, w := range want {

@@ -3,11 +3,15 @@
 // clock runs through a year. It prints how many effects of each kind the
 // year produced and checks the rules' invariants as it goes.
 //
-// Every account is indexed once in a clock.Runner, at its NextDeadline (or
-// at an administrator's visit to restore it). A login does not wake the
-// driver: like a service that only writes a last-login column, the
-// simulation notes it, and the driver folds the latest login into the
-// account when its deadline comes, applying it at the moment it happened,
+// Every account is indexed once in a clock.Runner, at its deadline (or at
+// an administrator's visit to restore it). When it comes, the sweeper does
+// what a service's sweeper does for a due key: one fleet.Engine.Step with
+// fleet.Advance over the States of that one account, the driver's
+// account-only path (the accounts here are in no network). Logins,
+// restores and payments are fleet.OnAccount commands. A login does not
+// wake the runner: like a service that only writes a last-login column,
+// the simulation notes it, and the sweeper folds the latest login into the
+// account when its deadline comes, stepping it at the moment it happened,
 // so the result is the same as handling every login at once, at a fraction
 // of the cost. The runner waits on the clock; the
 // clock here is a discrete-event simulation clock that jumps straight to
@@ -33,6 +37,7 @@ import (
 
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/clock"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/plan"
 )
@@ -83,12 +88,14 @@ type account struct {
 
 // world is the simulation: the rules, the accounts, the driver, the counts.
 type world struct {
-	eng      *lifecycle.Engine
+	eng      *fleet.Engine
 	rng      *rand.Rand
 	accounts []account
 	runner   *clock.Runner[int32]
-	counts   [2][64]int // lifecycle effect kinds, plan event kinds
-	effects  []lifecycle.Effect
+	// states holds the one account of the step under way, as a store
+	// loads the row of a due key.
+	states   *fleet.States
+	counts   map[string]int // by effect kind
 	checked  int
 	logins   int
 	err      error
@@ -104,20 +111,14 @@ func run(w, progress io.Writer, cfg config) error {
 	if err != nil {
 		return err
 	}
-	plans, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
-	if err != nil {
-		return err
-	}
-	eng, err := lifecycle.NewEngine(plans, lifecycle.DefaultPolicy())
-	if err != nil {
-		return err
-	}
+	eng := fleet.Default()
 	start := time.Date(2026, time.January, 1, 9, 0, 0, 0, berlin)
 	end := start.AddDate(0, 0, cfg.days)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	sim := &simClock{now: start, end: end, stop: stop}
-	wd := &world{eng: eng, rng: rand.New(rand.NewPCG(cfg.seed, 7)), start: start, progress: progress, days: cfg.days, stop: stop}
+	wd := &world{eng: eng, rng: rand.New(rand.NewPCG(cfg.seed, 7)), states: fleet.NewStates(), counts: map[string]int{},
+		start: start, progress: progress, days: cfg.days, stop: stop}
 	wd.runner = clock.NewRunner(sim, wd.fire)
 	if err := wd.open(cfg.accounts, start, berlin); err != nil {
 		return err
@@ -140,11 +141,11 @@ func (wd *world) open(n int, now time.Time, loc *time.Location) error {
 	wd.accounts = make([]account, n)
 	for i := range wd.accounts {
 		a := &wd.accounts[i]
-		acc, err := wd.eng.New(tenancy.AccountID(fmt.Sprintf("acct-%06d", i)), "owner", "eu", loc, now)
-		if err != nil {
-			return err
+		a.acc.ID = tenancy.AccountID(fmt.Sprintf("acct-%06d", i))
+		wd.step(a, now, fleet.NewAccount{ID: a.acc.ID, Owner: "owner", DomainZone: "eu", Location: loc})
+		if wd.err != nil {
+			return wd.err
 		}
-		a.acc = acc
 		a.sample = i%10 == 0
 		switch r := wd.rng.Float64(); {
 		case r < 0.5:
@@ -244,43 +245,61 @@ func (wd *world) catchUp(a *account, now time.Time) {
 	}
 }
 
+// advance fires the account's deadlines up to now.
 func (wd *world) advance(a *account, now time.Time) {
-	acc, effs, err := wd.eng.Advance(a.acc, now, wd.effects[:0])
-	wd.effects = effs
-	wd.took(a, acc, effs, now, err)
+	wd.step(a, now, fleet.Advance{Key: fleet.AccountKey(a.acc.ID)})
 }
 
+// apply runs a lifecycle command on the account at now.
 func (wd *world) apply(a *account, now time.Time, cmd lifecycle.Command) {
-	acc, effs, err := wd.eng.Apply(a.acc, now, cmd)
-	wd.took(a, acc, effs, now, err)
+	wd.step(a, now, fleet.OnAccount{Account: a.acc.ID, Cmd: cmd})
 }
 
-// took takes the account's new state, checks it, and counts its effects;
-// a customer whose period ended unpaid pays four times in five when the
-// charge is retried (PLAN-14).
-func (wd *world) took(a *account, acc lifecycle.Account, effs []lifecycle.Effect, now time.Time, err error) {
+// step is the store's loop for one key: load the account's row into the
+// States, step the driver, write the row back. It then checks the
+// account, counts its effects, and has a customer whose period ended
+// unpaid pay four times in five when the charge is retried (PLAN-14).
+func (wd *world) step(a *account, now time.Time, cmd fleet.Command) {
+	id := a.acc.ID
+	if _, opening := cmd.(fleet.NewAccount); !opening {
+		wd.states.Accounts[id] = a.acc
+	}
+	r, err := wd.eng.Step(wd.states, fleet.Input{Now: now, Command: cmd})
+	acc := wd.states.Accounts[id]
+	delete(wd.states.Accounts, id)
+	// Opening an account creates its owner's network identity (LIFE-06):
+	// a store would keep it; the simulation has no use for it.
+	clear(wd.states.Identities)
 	if err != nil {
-		wd.fail(fmt.Errorf("%s at %s: %w", a.acc.ID, now.Format(time.RFC3339), err))
+		wd.fail(fmt.Errorf("%s at %s: %w", id, now.Format(time.RFC3339), err))
 		return
 	}
 	a.acc = acc
-	// Every state's deadline must lie ahead; one account in ten also has
-	// every state checked in full, which costs more than the rules do.
+	// Every state's deadline must lie ahead, and be the one the step
+	// hands the store to index; one account in ten also has every state
+	// checked in full, which costs more than the rules do.
 	if a.sample {
-		if err := wd.eng.Check(acc); err != nil {
+		if err := wd.eng.Lives().Check(acc); err != nil {
 			wd.fail(err)
 			return
 		}
 	}
-	if next, ok := acc.NextDeadline(); ok && !next.After(now) {
-		wd.fail(fmt.Errorf("%s: a deadline at %s is still due after advancing to %s", acc.ID, next, now))
+	next, ok := acc.NextDeadline()
+	if ok && !next.After(now) {
+		wd.fail(fmt.Errorf("%s: a deadline at %s is still due after advancing to %s", id, next, now))
+	}
+	for _, c := range r.Changed {
+		if c.Key == fleet.AccountKey(id) && !c.Deadline.Equal(next) {
+			wd.fail(fmt.Errorf("%s: the step indexes it at %s, its next deadline is %s", id, c.Deadline, next))
+		}
 	}
 	wd.checked++
 	var due decimal.Decimal
-	for _, e := range effs {
+	for i := range r.Effects {
+		e := &r.Effects[i]
 		wd.count(a, e)
-		if e.Kind == lifecycle.EffectPlan && e.Plan.Kind == plan.EventGraceStarted && wd.rng.IntN(5) != 0 {
-			due = e.Plan.Amount
+		if e.Kind == "plan.grace-started" && wd.rng.IntN(5) != 0 {
+			due = e.Amount
 		}
 	}
 	if due.IsPositive() && a.acc.Sub.Status == plan.StatusGrace {
@@ -298,19 +317,15 @@ func (wd *world) fail(err error) {
 
 // count tallies an effect and checks the invariants the rules promise
 // about it.
-func (wd *world) count(a *account, e lifecycle.Effect) {
-	if e.Kind == lifecycle.EffectPlan {
-		wd.counts[1][e.Plan.Kind%64]++
-	} else {
-		wd.counts[0][e.Kind%64]++
-	}
+func (wd *world) count(a *account, e *fleet.Effect) {
+	wd.counts[e.Kind]++
 	switch e.Kind {
-	case lifecycle.EffectWarnSuspension, lifecycle.EffectWarnDeletion:
+	case "life.warn-suspension", "life.warn-deletion":
 		if !e.Deadline.Equal(a.warnedAt) {
 			a.warned, a.warnedAt = 0, e.Deadline
 		}
 		a.warned++
-	case lifecycle.EffectSuspend:
+	case "life.suspend":
 		// LIFE-02: all three warnings came first; LIFE-03: only a free
 		// account is suspended.
 		if a.warned != 3 || !a.warnedAt.Equal(e.At) {
@@ -319,7 +334,7 @@ func (wd *world) count(a *account, e lifecycle.Effect) {
 		if kind, _ := wd.eng.Plans().Catalog().Kind(a.acc.Sub.Plan); kind.Paid() {
 			wd.fail(fmt.Errorf("%s suspended on a paid plan (LIFE-03)", a.acc.ID))
 		}
-	case lifecycle.EffectPurge:
+	case "life.purge":
 		// LIFE-02 and LIFE-04: warned three times, deleted on the date the
 		// suspension announced.
 		if a.warned != 3 || !a.warnedAt.Equal(e.At) {
@@ -361,15 +376,8 @@ func (wd *world) report(w io.Writer, cfg config, end time.Time) {
 		n    int
 	}
 	var lines []line
-	for k, n := range wd.counts[0] {
-		if n > 0 {
-			lines = append(lines, line{lifecycle.EffectKind(k).String(), n})
-		}
-	}
-	for k, n := range wd.counts[1] {
-		if n > 0 {
-			lines = append(lines, line{"plan " + plan.EventKind(k).String(), n})
-		}
+	for k, n := range wd.counts {
+		lines = append(lines, line{k, n})
 	}
 	slices.SortFunc(lines, func(x, y line) int { return strings.Compare(x.name, y.name) })
 	fmt.Fprintln(w, "effects:")

@@ -31,13 +31,13 @@ func TestSweeperYear(t *testing.T) {
 	if deleted == 0 || suspended+deleted > cfg.accounts {
 		t.Errorf("a year with dormant accounts must delete some:\n%s", out)
 	}
-	if got := count(t, out, "purge"); got != deleted {
+	if got := count(t, out, "life.purge"); got != deleted {
 		t.Errorf("%d purges for %d deleted accounts", got, deleted)
 	}
-	if s, p, r := count(t, out, "suspend"), count(t, out, "purge"), count(t, out, "restore"); s < p+suspended || s > p+suspended+r {
+	if s, p, r := count(t, out, "life.suspend"), count(t, out, "life.purge"), count(t, out, "life.restore"); s < p+suspended || s > p+suspended+r {
 		t.Errorf("%d suspensions, %d purges, %d still suspended, %d restores: inconsistent", s, p, suspended, r)
 	}
-	if count(t, out, "warn-suspension") < 3*count(t, out, "suspend") {
+	if count(t, out, "life.warn-suspension") < 3*count(t, out, "life.suspend") {
 		t.Errorf("fewer than three warnings per suspension (LIFE-02):\n%s", out)
 	}
 	if !strings.Contains(out, "invariants checked on") || !strings.HasSuffix(out, ": ok\n") {
