@@ -209,10 +209,11 @@ func (e *Engine) restore(a *Account, now time.Time, dst []Effect) []Effect {
 }
 
 // ChangesPlan reports whether cmd would change the plan of an account:
-// a plan change, a cancellation, or turning auto-renewal off (NET-10).
+// a plan change, a purchase or a trial (of a head that lapsed to free), a
+// cancellation, or turning auto-renewal off (NET-10).
 func ChangesPlan(cmd plan.Command) bool {
 	switch c := cmd.(type) {
-	case plan.ChangePlan, plan.Cancel:
+	case plan.ChangePlan, plan.Cancel, plan.Purchase, plan.StartTrial:
 		return true
 	case plan.SetAutoRenew:
 		return !c.On
@@ -223,14 +224,22 @@ func ChangesPlan(cmd plan.Command) bool {
 // CheckHeadPlan refuses cmd on a, the head of a network with connected
 // branches connected or on trial, when it would change the head's plan
 // (NET-10). A head that is not on an active Enterprise plan may go back to
-// Enterprise: that resumes its network (NET-09).
+// Enterprise, by a change or a purchase: that resumes its network
+// (NET-09); any other plan it may not take while branches are connected.
 func (e *Engine) CheckHeadPlan(a Account, cmd plan.Command, connected int) error {
 	if connected == 0 || a.Network != a.ID || !ChangesPlan(cmd) {
 		return nil
 	}
 	cat := e.plans.Catalog()
-	if c, ok := cmd.(plan.ChangePlan); ok {
-		target, _ := cat.Kind(c.Plan)
+	var to plan.PlanID
+	switch c := cmd.(type) {
+	case plan.ChangePlan:
+		to = c.Plan
+	case plan.Purchase:
+		to = c.Plan
+	}
+	if to != "" {
+		target, _ := cat.Kind(to)
 		cur, _ := cat.Kind(a.Sub.Plan)
 		onEnterprise := a.Stage == StageActive && a.Sub.Paying() && cur == plan.KindEnterprise
 		if target == plan.KindEnterprise && !onEnterprise {
