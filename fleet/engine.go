@@ -338,12 +338,6 @@ func creates(cmd Command, k Key) bool {
 	return false
 }
 
-// networkOf is Keys' view of the step's own accounts.
-func (st *step) networkOf(id tenancy.AccountID) tenancy.AccountID {
-	a, _ := st.get(id)
-	return a.Network
-}
-
 // get returns account id as the step has it.
 func (st *step) get(id tenancy.AccountID) (lifecycle.Account, bool) {
 	if st.acc0.ID == id && id != "" {
