@@ -267,6 +267,18 @@ func (e *Engine) Apply(a Account, now time.Time, cmd Command) (Account, []Effect
 	if cmd == nil {
 		return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
 	}
+	// A plan command names its actor: without one there is nobody to
+	// authorize.
+	switch c := cmd.(type) {
+	case Plan:
+		if c.Cmd == nil {
+			return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+		}
+	case HeadPlan:
+		if c.Cmd == nil {
+			return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+		}
+	}
 	t, effs, err := e.Advance(a, now, nil)
 	if err != nil {
 		return a, nil, err

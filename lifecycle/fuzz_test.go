@@ -5,8 +5,11 @@ package lifecycle_test
 // lifecycle.ErrCorrupt and leaves the receiver as it was. The invariants it
 // guards serve the LIFE rules that read a stored state: LIFE-02 (a warning
 // lies before its deadline), LIFE-04 (a suspended account has a deletion
-// date), LIFE-05 (a deleted account has no deadline), LIFE-08 (a block has a
-// cause), PLAN-02 (an owner who administers, known roles).
+// date), LIFE-05 (a deleted account has no deadline, no block and no
+// running subscription), LIFE-08 (a block, set or scheduled, has a cause,
+// once; a scheduled one lies ahead, earliest first), NET-04 (an account in
+// a network has been in one), PLAN-02 (an owner who administers, known
+// roles).
 
 import (
 	"bytes"
@@ -56,6 +59,12 @@ func lrSeedAccounts(t testing.TB) map[string]lifecycle.Account {
 		lifecycle.AddUser{By: lrAda, User: "dave", Role: tenancy.RoleEmployee},
 		lifecycle.DismissUser{By: lrAda, User: "bob"},
 		lifecycle.DismissUser{By: lrCarol, User: "dave"})
+	out["blocked, two scheduled, in Berlin"] = lrThen(t, e,
+		lrNew(t, e, time.Date(2026, 3, 10, 10, 0, 0, 0, berlin)), mid.In(berlin),
+		lifecycle.SetBlock{By: lrService, Cause: "NET-07: plan compatibility"},
+		lifecycle.SetBlock{By: lrService, Cause: "NET-07: plan compatibility, later", At: mid.AddDate(0, 0, 15)},
+		lifecycle.SetBlock{By: lrService, Cause: "NET-09: head unpaid", At: mid.AddDate(0, 0, 2)})
+	out["head of a network"] = lrThen(t, e, out["paid"], mid, lifecycle.JoinNetwork{By: lrService, Head: lrID})
 	restored := out["suspended, warned twice"]
 	out["restored"] = lrThen(t, e, restored, restored.Updated.Add(time.Minute), lifecycle.Restore{By: lrAda})
 	for name, a := range out {
@@ -203,6 +212,8 @@ func TestAccountJSON_RefusesCorrupt(t *testing.T) {
 	users := func(m map[string]any) []any { return m["users"].([]any) }
 	user := func(m map[string]any, i int) map[string]any { return users(m)[i].(map[string]any) }
 	block := func(m map[string]any, i int) map[string]any { return m["blocks"].([]any)[i].(map[string]any) }
+	scheduled := func(m map[string]any) []any { return m["scheduled"].([]any) }
+	later := func(m map[string]any, i int) map[string]any { return scheduled(m)[i].(map[string]any) }
 	cases := []struct {
 		name string
 		from string
@@ -218,6 +229,28 @@ func TestAccountJSON_RefusesCorrupt(t *testing.T) {
 		{"deleted and blocked (LIFE-05)", "purged", func(m map[string]any) {
 			m["blocks"] = []any{map[string]any{"cause": "x", "since": "2026-05-01T09:00:00Z"}}
 		}, "deleted"},
+		{"deleted with a block scheduled (LIFE-05)", "purged", func(m map[string]any) {
+			m["scheduled"] = []any{map[string]any{"cause": "x", "since": "2026-06-01T09:00:00Z"}}
+		}, "deleted"},
+		{"deleted with a running subscription (LIFE-05)", "deleted by support while paying", func(m map[string]any) {
+			m["subscription"] = fields("paid")["subscription"]
+		}, "running subscription"},
+		// LIFE-08: a scheduled block has a cause and a time after the last
+		// change, once, earliest first.
+		{"a scheduled block before the last change (LIFE-08)", "blocked, two scheduled, in Berlin", func(m map[string]any) {
+			later(m, 0)["since"] = "2026-03-20T14:15:16+01:00"
+		}, "before the last change"},
+		{"a scheduled block with no cause (LIFE-08)", "blocked, two scheduled, in Berlin", func(m map[string]any) { later(m, 1)["cause"] = "" }, "cause"},
+		{"a scheduled block with no time (LIFE-08)", "blocked, two scheduled, in Berlin", func(m map[string]any) { delete(later(m, 0), "since") }, "time"},
+		{"a cause scheduled twice (LIFE-08)", "blocked, two scheduled, in Berlin", func(m map[string]any) { later(m, 1)["cause"] = later(m, 0)["cause"] }, "twice"},
+		{"a cause set and scheduled (LIFE-08)", "blocked, two scheduled, in Berlin", func(m map[string]any) { later(m, 1)["cause"] = block(m, 0)["cause"] }, "twice"},
+		{"scheduled blocks out of order (LIFE-08)", "blocked, two scheduled, in Berlin", func(m map[string]any) {
+			s := scheduled(m)
+			s[0], s[1] = s[1], s[0]
+		}, "out of order"},
+		{"an unknown field in a scheduled block (LIFE-08)", "blocked, two scheduled, in Berlin", func(m map[string]any) { later(m, 0)["by"] = "service" }, "unknown field"},
+		// NET-04: an account in a network has been in one.
+		{"in a network never joined (NET-04)", "head of a network", func(m map[string]any) { delete(m, "ever_in_network") }, "ever in one"},
 		// LIFE-02: a warning lies before the deadline it warns about.
 		{"a warning at its deadline (LIFE-02)", "free, warned twice", func(m map[string]any) { m["warn_at"] = m["deadline"] }, "warning"},
 		{"a warning after its deadline (LIFE-02)", "free, warned twice", func(m map[string]any) { m["warn_at"] = "2026-04-02T09:00:00Z" }, "warning"},

@@ -23,12 +23,14 @@ import (
 )
 
 // TestLifecycleMachine drives random sequences of logins, restores, plan
-// commands, user changes, deletions and blocks, interleaved with clock jumps,
-// Engine.Advance calls, commands in the past and projections, against one
-// account. After every step it checks the account against a model the test
-// keeps itself (last login, drop to free, stage, suspension time, users,
-// blocks, every effect so far) and the invariants the LIFE rules promise.
-// Each invariant is stated in a comment that cites its rule.
+// commands (plain and through HeadPlan), user changes, deletions, blocks set
+// at once or scheduled for later, and network memberships, interleaved with
+// clock jumps, Engine.Advance calls, commands in the past and projections,
+// against one account. After every step it checks the account against a
+// model the test keeps itself (last login, drop to free, stage, suspension
+// time, users, blocks set and scheduled, network, every effect so far) and
+// the invariants the LIFE rules (and NET-04, NET-10 as the account keeps
+// them) promise. Each invariant is stated in a comment that cites its rule.
 func TestLifecycleMachine(t *testing.T) {
 	stats := map[string]int{}
 	rapid.Check(t, func(rt *rapid.T) {
@@ -118,9 +120,15 @@ type lmMachine struct {
 	everPaid    bool      // a plan was ever bought (LIFE-07)
 	suspendedAt time.Time
 	users       map[tenancy.UserID]lmUser
-	blocks      []lifecycle.Cause
-	history     []lifecycle.Effect
-	ids         map[string]lifecycle.Effect
+	blocks      []lifecycle.Block // set, in the order they fell (LIFE-08)
+	scheduled   []lifecycle.Block // to fall at their Since, earliest first (LIFE-08)
+	network     tenancy.AccountID // the head of the account's network (NET-04)
+	everInNet   bool              // ever in a network (NET-06)
+	// ending is true between the end of a paid subscription and the purge
+	// that ends it (LIFE-05): nothing else may come between.
+	ending  bool
+	history []lifecycle.Effect
+	ids     map[string]lifecycle.Effect
 	// cmd is the command whose effects are being observed, nil for
 	// deadlines.
 	cmd           lifecycle.Command
@@ -322,6 +330,7 @@ func (m *lmMachine) do(t *rapid.T, name string, cmd lifecycle.Command, now time.
 	for _, e := range advEffs {
 		mm.observe(t, e)
 	}
+	mm.stats = m.stats // the verdict's own counts are kept
 	want := mm.expect(t, adv, now, cmd)
 	got, effs, err := m.eng.Apply(before, now, cmd)
 	// Apply commits nothing: its argument is untouched, slices included.
@@ -370,6 +379,23 @@ func (m *lmMachine) do(t *rapid.T, name string, cmd lifecycle.Command, now time.
 	m.cmd = cmd
 	m.commit(t, before, got, effs, now)
 	m.cmd = nil
+	// LIFE-08: scheduling a block and cancelling one announce nothing, so
+	// the model learns of them from the command itself.
+	switch c := cmd.(type) {
+	case lifecycle.SetBlock:
+		if c.At.After(now) {
+			at := c.At.In(m.loc)
+			i := 0
+			for i < len(m.scheduled) && !m.scheduled[i].Since.After(at) {
+				i++
+			}
+			m.scheduled = slices.Insert(slices.Clone(m.scheduled), i, lifecycle.Block{Cause: c.Cause, Since: at})
+		}
+	case lifecycle.LiftBlock:
+		// A block that fell during the advance was lifted by the effect;
+		// one still scheduled is cancelled.
+		m.scheduled = lmWithout(m.scheduled, c.Cause)
+	}
 }
 
 // expect is the model's verdict on cmd at now, for the advanced account
@@ -403,6 +429,12 @@ func (m *lmMachine) expect(t *rapid.T, adv lifecycle.Account, now time.Time, cmd
 		actor = c.By
 	case lifecycle.LiftBlock:
 		actor = c.By
+	case lifecycle.HeadPlan:
+		actor = c.Cmd.Actor()
+	case lifecycle.JoinNetwork:
+		actor = c.By
+	case lifecycle.LeaveNetwork:
+		actor = c.By
 	default:
 		t.Fatalf("unknown command %T", cmd)
 	}
@@ -430,28 +462,51 @@ func (m *lmMachine) expect(t *rapid.T, adv lifecycle.Account, now time.Time, cmd
 		}
 		return lmWant{restores: true}
 	case lifecycle.Plan:
-		sub, evs, err := m.plans.Apply(adv.Sub, now, c.Cmd)
-		if m.stage == lifecycle.StageSuspended {
-			switch c.Cmd.(type) {
-			case plan.Purchase, plan.StartTrial:
-				// LIFE-04: buying a plan or starting a trial restores a
-				// suspended account.
-				if err == nil {
-					return lmWant{sub: sub, evs: evs, restores: true}
-				}
-			default:
-				// PLAN-02 before LIFE-04: who may not issue the command
-				// hears so, whatever the stage; anyone else must restore
-				// or buy a plan first.
-				if !errors.Is(err, tenancy.ErrUnauthorized) {
-					return refuse(lifecycle.ErrSuspended, "LIFE-04")
-				}
-			}
+		// NET-10: the account alone cannot tell whether branches are
+		// connected, so a plain plan command that would change a head's
+		// plan is refused, once the actor may issue it at all (PLAN-02).
+		if plan.Authorize(c.Cmd) == nil && m.network == lmID && lmChangesPlan(c.Cmd) {
+			m.stats["NET-10: plain plan change on a head refused"]++
+			return refuse(lifecycle.ErrHeadLocked, "NET-10")
 		}
-		if err != nil {
+		return m.expectPlan(adv, now, c.Cmd)
+	case lifecycle.HeadPlan:
+		if err := plan.Authorize(c.Cmd); err != nil {
 			return lmWant{err: err, rule: tenancy.RuleOf(err), msg: err.Error()}
 		}
-		return lmWant{sub: sub, evs: evs}
+		if c.Connected < 0 {
+			return refuse(tenancy.ErrInvalid, "NET-10")
+		}
+		// NET-10: while branches are connected the head's plan does not
+		// change, except that a head off an active Enterprise plan may go
+		// back to Enterprise (NET-09). On an account that heads no network
+		// HeadPlan is Plan.
+		if m.network == lmID && c.Connected > 0 && lmChangesPlan(c.Cmd) {
+			if !m.resumesNetwork(adv, c.Cmd) {
+				m.stats["NET-10: head plan change refused"]++
+				return refuse(lifecycle.ErrHeadLocked, "NET-10")
+			}
+			m.stats["NET-09: head back to Enterprise allowed"]++
+		}
+		return m.expectPlan(adv, now, c.Cmd)
+	case lifecycle.JoinNetwork:
+		switch {
+		case !service:
+			return refuse(tenancy.ErrUnauthorized, "NET-04")
+		case c.Head == "":
+			return refuse(tenancy.ErrInvalid, "NET-04")
+		case m.network == c.Head:
+			// NET-04: joining the network it is in again changes nothing.
+			m.stats["NET-04: join repeated"]++
+			return lmWant{}
+		case m.network != "":
+			// NET-04: at most one network.
+			return refuse(lifecycle.ErrInNetwork, "NET-04")
+		}
+	case lifecycle.LeaveNetwork:
+		if !service {
+			return refuse(tenancy.ErrUnauthorized, "NET-04")
+		}
 	case lifecycle.AddUser:
 		u, member := m.users[c.User]
 		switch {
@@ -506,18 +561,97 @@ func (m *lmMachine) expect(t *rapid.T, adv lifecycle.Account, now time.Time, cmd
 			return refuse(tenancy.ErrUnauthorized, "LIFE-08")
 		case c.Cause == "":
 			return refuse(tenancy.ErrInvalid, "LIFE-08")
-		case slices.Contains(m.blocks, c.Cause):
+		case lmHasCause(m.blocks, c.Cause) || lmHasCause(m.scheduled, c.Cause):
+			// LIFE-08: one block per cause, set or scheduled.
 			return refuse(tenancy.ErrRefused, "LIFE-08")
 		}
 	case lifecycle.LiftBlock:
 		switch {
 		case !service:
 			return refuse(tenancy.ErrUnauthorized, "LIFE-08")
-		case !slices.Contains(m.blocks, c.Cause):
+		case !lmHasCause(m.blocks, c.Cause) && !lmHasCause(m.scheduled, c.Cause):
 			return refuse(tenancy.ErrNotFound, "LIFE-08")
 		}
 	}
 	return lmWant{}
+}
+
+// expectPlan is the model's verdict on a plan command that NET-10 lets
+// through: the plan engine decides, and LIFE-04 stands in front of it.
+func (m *lmMachine) expectPlan(adv lifecycle.Account, now time.Time, cmd plan.Command) lmWant {
+	sub, evs, err := m.plans.Apply(adv.Sub, now, cmd)
+	if m.stage == lifecycle.StageSuspended {
+		switch cmd.(type) {
+		case plan.Purchase, plan.StartTrial:
+			// LIFE-04: buying a plan or starting a trial restores a
+			// suspended account.
+			if err == nil {
+				return lmWant{sub: sub, evs: evs, restores: true}
+			}
+		default:
+			// PLAN-02 before LIFE-04: who may not issue the command
+			// hears so, whatever the stage; anyone else must restore
+			// or buy a plan first.
+			if !errors.Is(err, tenancy.ErrUnauthorized) {
+				return lmWant{err: lifecycle.ErrSuspended, rule: "LIFE-04"}
+			}
+		}
+	}
+	if err != nil {
+		return lmWant{err: err, rule: tenancy.RuleOf(err), msg: err.Error()}
+	}
+	return lmWant{sub: sub, evs: evs}
+}
+
+// lmChangesPlan is the model's list of the commands that change an
+// account's plan (NET-10): a plan change, a purchase or a trial (which put
+// a head that lapsed to free on a plan), a cancellation of any kind, and
+// turning auto-renewal off.
+func lmChangesPlan(cmd plan.Command) bool {
+	switch c := cmd.(type) {
+	case plan.ChangePlan, plan.Cancel, plan.Purchase, plan.StartTrial:
+		return true
+	case plan.SetAutoRenew:
+		return !c.On
+	}
+	return false
+}
+
+// resumesNetwork reports whether cmd, a change or a purchase, takes a head
+// that is not on an active Enterprise plan (active or in grace, in an
+// active account) to Enterprise: NET-09 lets that through NET-10.
+func (m *lmMachine) resumesNetwork(adv lifecycle.Account, cmd plan.Command) bool {
+	var to plan.PlanID
+	switch c := cmd.(type) {
+	case plan.ChangePlan:
+		to = c.Plan
+	case plan.Purchase:
+		to = c.Plan
+	default:
+		return false
+	}
+	cat := m.plans.Catalog()
+	target, _ := cat.Kind(to)
+	cur, _ := cat.Kind(adv.Sub.Plan)
+	paying := adv.Sub.Status == plan.StatusActive || adv.Sub.Status == plan.StatusGrace
+	onEnterprise := m.stage == lifecycle.StageActive && paying && cur == plan.KindEnterprise
+	return target == plan.KindEnterprise && !onEnterprise
+}
+
+// lmHasCause reports whether bs has a block with cause c.
+func lmHasCause(bs []lifecycle.Block, c lifecycle.Cause) bool {
+	return slices.ContainsFunc(bs, func(b lifecycle.Block) bool { return b.Cause == c })
+}
+
+// lmWithout returns bs without the block for c, nil when none is left.
+func lmWithout(bs []lifecycle.Block, c lifecycle.Cause) []lifecycle.Block {
+	var out []lifecycle.Block
+	for _, b := range bs {
+		if b.Cause != c {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // roleOf is the model of who may act (PLAN-02): the service is the service;
@@ -573,7 +707,7 @@ func (m *lmMachine) checkCommand(t *rapid.T, adv, got lifecycle.Account, now tim
 	case lifecycle.Restore:
 		restore(adv.Sub)
 		countdown = true
-	case lifecycle.Plan:
+	case lifecycle.Plan, lifecycle.HeadPlan:
 		if want.restores {
 			restore(want.sub)
 		}
@@ -601,24 +735,66 @@ func (m *lmMachine) checkCommand(t *rapid.T, adv, got lifecycle.Account, now tim
 		}
 		add(lifecycle.Effect{Kind: lifecycle.EffectUserDismissed, Rule: lmRuleAt(ce, len(we)), To: c.User})
 	case lifecycle.Delete:
-		// LIFE-07: deleted at once, every category of data, no deadline
-		// and no block left.
+		// LIFE-05: a paid subscription ends with the account, before the
+		// purge: on free, nothing to renew or charge (the plan engine
+		// decides the events, as it does for plan commands).
+		sub, evs := m.plans.End(adv.Sub, now, nil)
+		if adv.Sub.Status != plan.StatusFree {
+			if len(evs) == 0 || evs[0].Kind != plan.EventEnded || sub.Status != plan.StatusFree {
+				t.Fatalf("LIFE-05: plan.Engine.End of a %s subscription gave %s and %v", adv.Sub.Status, sub.Status, evs)
+			}
+			m.stats[fmt.Sprintf("LIFE-05: deleted while %s", adv.Sub.Status)]++
+		}
+		wa.Sub = sub
+		for _, ev := range evs {
+			add(lifecycle.Effect{Kind: lifecycle.EffectPlan, Rule: ev.Rule, Plan: ev})
+		}
+		// LIFE-07: deleted at once, every category of data, no deadline,
+		// no block set or scheduled, no network left.
 		wa.Stage, wa.Deadline, wa.WarnAt, wa.Warned, wa.Blocks = lifecycle.StageDeleted, time.Time{}, time.Time{}, 0, nil
+		wa.Scheduled, wa.Network = nil, ""
 		add(lifecycle.Effect{Kind: lifecycle.EffectPurge, Rule: "LIFE-07", Data: lifecycle.AllData})
 		m.stats[fmt.Sprintf("deleted on request by %s in stage %s", c.By.Role, adv.Stage)]++
 	case lifecycle.SetBlock:
+		if c.At.After(now) {
+			// LIFE-08: a block for later is scheduled at At, after the
+			// blocks scheduled no later, and nothing happens yet.
+			at := c.At.In(m.loc)
+			i := 0
+			for i < len(wa.Scheduled) && !wa.Scheduled[i].Since.After(at) {
+				i++
+			}
+			wa.Scheduled = slices.Insert(slices.Clone(wa.Scheduled), i, lifecycle.Block{Cause: c.Cause, Since: at})
+			m.stats["block scheduled"]++
+			break
+		}
 		// LIFE-08: a block touches neither data nor deadlines.
 		wa.Blocks = append(wa.Blocks, lifecycle.Block{Cause: c.Cause, Since: now})
 		add(lifecycle.Effect{Kind: lifecycle.EffectBlock, Rule: "LIFE-08", Cause: c.Cause})
 	case lifecycle.LiftBlock:
-		var left []lifecycle.Block
-		for _, b := range wa.Blocks {
-			if b.Cause != c.Cause {
-				left = append(left, b)
-			}
+		if lmHasCause(wa.Scheduled, c.Cause) {
+			// LIFE-08: a scheduled block is cancelled before it falls;
+			// the account was never blocked, so nothing is announced.
+			wa.Scheduled = lmWithout(wa.Scheduled, c.Cause)
+			m.stats["scheduled block lifted"]++
+			break
 		}
-		wa.Blocks = left
+		wa.Blocks = lmWithout(wa.Blocks, c.Cause)
 		add(lifecycle.Effect{Kind: lifecycle.EffectUnblock, Rule: "LIFE-08", Cause: c.Cause})
+	case lifecycle.JoinNetwork:
+		// NET-04: joining the network the account is in is a no-op.
+		if adv.Network != c.Head {
+			wa.Network, wa.EverInNetwork = c.Head, true
+			add(lifecycle.Effect{Kind: lifecycle.EffectJoinedNetwork, Rule: "NET-04", Network: c.Head})
+		}
+	case lifecycle.LeaveNetwork:
+		// NET-04: leaving a network the account is not in is a no-op.
+		if adv.Network != "" && (c.Head == "" || c.Head == adv.Network) {
+			wa.Network = ""
+			add(lifecycle.Effect{Kind: lifecycle.EffectLeftNetwork, Rule: "NET-04", Network: adv.Network})
+		} else {
+			m.stats["NET-04: leave not in that network"]++
+		}
 	}
 	if countdown {
 		wa.Deadline, wa.WarnAt, wa.Warned = got.Deadline, got.WarnAt, got.Warned
@@ -857,6 +1033,7 @@ func (m *lmMachine) clone() *lmMachine {
 		c.users[k] = v
 	}
 	c.blocks = slices.Clone(m.blocks)
+	c.scheduled = slices.Clone(m.scheduled)
 	c.history = m.history[:len(m.history):len(m.history)]
 	c.ids = nil
 	c.cmd = nil
@@ -922,10 +1099,22 @@ func (m *lmMachine) observe(t *rapid.T, e lifecycle.Effect) {
 	if m.stage == lifecycle.StageDeleted {
 		t.Fatalf("LIFE-05: effect %v after the deletion", e)
 	}
+	// LIFE-08: a scheduled block falls at its instant: nothing later
+	// happens while it is still pending.
+	if len(m.scheduled) > 0 && m.scheduled[0].Since.Before(e.At) {
+		t.Fatalf("LIFE-08: effect %v at %v, yet the block %q scheduled at %v has not fallen", e, e.At, m.scheduled[0].Cause, m.scheduled[0].Since)
+	}
+	// LIFE-05: once a paid subscription ends for a deletion, only the
+	// drop's own consequences (PLAN-07, PLAN-08) may come before the purge.
+	if m.ending && e.Kind != lifecycle.EffectPurge &&
+		(e.Kind != lifecycle.EffectPlan || (e.Plan.Kind != plan.EventAddOnsDeactivated && e.Plan.Kind != plan.EventLimitsReduced)) {
+		t.Fatalf("LIFE-05: %v between the end of the subscription and the purge", e)
+	}
 	rule := map[lifecycle.EffectKind]tenancy.RuleID{
 		lifecycle.EffectWarnSuspension: "LIFE-02", lifecycle.EffectWarnDeletion: "LIFE-02",
 		lifecycle.EffectSuspend: "LIFE-01", lifecycle.EffectRestore: "LIFE-04", lifecycle.EffectActivity: "LIFE-01",
 		lifecycle.EffectBlock: "LIFE-08", lifecycle.EffectUnblock: "LIFE-08",
+		lifecycle.EffectJoinedNetwork: "NET-04", lifecycle.EffectLeftNetwork: "NET-04",
 	}[e.Kind]
 	if rule != "" && e.Rule != rule {
 		t.Fatalf("effect %v cites %q, want %s", e, e.Rule, rule)
@@ -985,9 +1174,14 @@ func (m *lmMachine) observe(t *rapid.T, e lifecycle.Effect) {
 		if e.Data != lifecycle.AllData {
 			t.Fatalf("LIFE-05: purge removes %v, want %v", e.Data, lifecycle.AllData)
 		}
-		// A deleted account is no longer blocked: there is nothing left
-		// to use.
-		m.stage, m.blocks = lifecycle.StageDeleted, nil
+		// LIFE-05: a deleted account has no running subscription: a paid
+		// one ended just before.
+		if m.paying {
+			t.Fatalf("LIFE-05: purged with a running subscription: %v", e)
+		}
+		// A deleted account is no longer blocked, nor will be, and is in
+		// no network: there is nothing left to use.
+		m.stage, m.blocks, m.scheduled, m.network, m.ending = lifecycle.StageDeleted, nil, nil, "", false
 	case lifecycle.EffectRestore:
 		if m.stage != lifecycle.StageSuspended || m.cmd == nil {
 			t.Fatalf("LIFE-04: restore %v in stage %s", e, m.stage)
@@ -1019,22 +1213,49 @@ func (m *lmMachine) observe(t *rapid.T, e lifecycle.Effect) {
 		case plan.EventTrialEnded, plan.EventRolledBack, plan.EventGraceEnded, plan.EventCancelledNow:
 			m.paying, m.freeSince = false, e.At
 			m.stats["dropped to free by "+ev.Kind.String()]++
+		case plan.EventEnded:
+			// LIFE-05: a subscription ends only because its account is
+			// deleted, only when it was running, and the purge follows.
+			if _, ok := m.cmd.(lifecycle.Delete); !ok || !m.paying || e.Rule != "LIFE-05" {
+				t.Fatalf("LIFE-05: %v without a deletion of a paying account (paying %v)", e, m.paying)
+			}
+			m.paying, m.freeSince, m.ending = false, e.At, true
 		}
 	case lifecycle.EffectBlock:
-		c, ok := m.cmd.(lifecycle.SetBlock)
-		if !ok || e.Cause != c.Cause {
-			t.Fatalf("LIFE-08: block %v without a request", e)
+		if len(m.scheduled) > 0 && m.scheduled[0].Cause == e.Cause && m.scheduled[0].Since.Equal(e.At) {
+			// LIFE-08: the earliest scheduled block falls, at exactly its
+			// instant.
+			m.scheduled = m.scheduled[1:]
+			m.stats[fmt.Sprintf("scheduled block fell in stage %s", m.stage)]++
+		} else {
+			c, ok := m.cmd.(lifecycle.SetBlock)
+			if !ok || e.Cause != c.Cause || c.At.After(e.At) {
+				t.Fatalf("LIFE-08: block %v without a request", e)
+			}
 		}
-		m.blocks = append(m.blocks, e.Cause)
+		m.blocks = append(m.blocks, lifecycle.Block{Cause: e.Cause, Since: e.At})
 	case lifecycle.EffectUnblock:
 		c, ok := m.cmd.(lifecycle.LiftBlock)
 		if !ok || e.Cause != c.Cause {
 			t.Fatalf("LIFE-08: unblock %v without a request", e)
 		}
-		m.blocks = slices.DeleteFunc(m.blocks, func(b lifecycle.Cause) bool { return b == e.Cause })
+		m.blocks = lmWithout(m.blocks, e.Cause)
 		if len(m.blocks) == 0 {
 			m.stats["last block lifted"]++
 		}
+	case lifecycle.EffectJoinedNetwork:
+		// NET-04: an account enters a network only when in none.
+		c, ok := m.cmd.(lifecycle.JoinNetwork)
+		if !ok || e.Network != c.Head || m.network != "" {
+			t.Fatalf("NET-04: joined %v while in %q", e, m.network)
+		}
+		m.network, m.everInNet = c.Head, true
+	case lifecycle.EffectLeftNetwork:
+		c, ok := m.cmd.(lifecycle.LeaveNetwork)
+		if !ok || m.network == "" || e.Network != m.network || (c.Head != "" && c.Head != m.network) {
+			t.Fatalf("NET-04: left %v while in %q", e, m.network)
+		}
+		m.network = ""
 	case lifecycle.EffectUserAdded:
 		c, ok := m.cmd.(lifecycle.AddUser)
 		if !ok || e.To != c.User {
@@ -1214,13 +1435,33 @@ func (m *lmMachine) check(t *rapid.T) {
 	if d := lmDiff(m.users, users); d != "" {
 		t.Fatalf("members differ from the model (-model +account):\n%s", d)
 	}
-	// LIFE-08: the blocks are the model's, in the order they were set.
-	var causes []lifecycle.Cause
-	for _, b := range a.Blocks {
-		causes = append(causes, b.Cause)
+	// LIFE-08: the blocks are the model's, in the order they fell, each
+	// since the instant it fell; the scheduled ones are the model's,
+	// earliest first, each due when it was asked for.
+	if d := lmDiff(m.blocks, a.Blocks, cmpopts.EquateEmpty()); d != "" || a.Blocked() != (len(m.blocks) > 0) {
+		t.Fatalf("LIFE-08: blocks differ from the model (-model +account):\n%s", d)
 	}
-	if !slices.Equal(causes, m.blocks) || a.Blocked() != (len(m.blocks) > 0) {
-		t.Fatalf("LIFE-08: blocks %v, the model says %v", causes, m.blocks)
+	if d := lmDiff(m.scheduled, a.Scheduled, cmpopts.EquateEmpty()); d != "" {
+		t.Fatalf("LIFE-08: scheduled blocks differ from the model (-model +account):\n%s", d)
+	}
+	for _, c := range lmCauses {
+		at, ok := a.ScheduledFor(c)
+		i := slices.IndexFunc(m.scheduled, func(b lifecycle.Block) bool { return b.Cause == c })
+		if ok != (i >= 0) || (ok && !at.Equal(m.scheduled[i].Since)) {
+			t.Fatalf("LIFE-08: ScheduledFor(%q) = %v, %v; the model says %v", c, at, ok, m.scheduled)
+		}
+	}
+	// NET-04: the account is in the model's network, and one it is in
+	// has been recorded as ever joined.
+	if a.Network != m.network || a.EverInNetwork != m.everInNet {
+		t.Fatalf("NET-04: network %q (ever %v), the model says %q (ever %v)", a.Network, a.EverInNetwork, m.network, m.everInNet)
+	}
+	// LIFE-05: a deleted account's subscription is on free and will never
+	// renew, fall into grace or charge.
+	if a.Stage == lifecycle.StageDeleted {
+		if d, ok := a.Sub.NextDeadline(); ok || a.Sub.Status != plan.StatusFree {
+			t.Fatalf("LIFE-05: a deleted account's subscription is %s with a deadline at %v", a.Sub.Status, d)
+		}
 	}
 	// LIFE-04, LIFE-05, LIFE-08: whether the account may be used.
 	want := error(nil)
@@ -1242,6 +1483,9 @@ func (m *lmMachine) check(t *rapid.T) {
 		"SuspendedAt": a.SuspendedAt, "Updated": a.Updated, "Sub.Updated": a.Sub.Updated, "Sub.FreeSince": a.Sub.FreeSince}
 	for i, b := range a.Blocks {
 		times[fmt.Sprintf("Blocks[%d].Since", i)] = b.Since
+	}
+	for i, b := range a.Scheduled {
+		times[fmt.Sprintf("Scheduled[%d].Since", i)] = b.Since
 	}
 	for name, tm := range times {
 		if !tm.IsZero() && tm.Location().String() != m.zone {
@@ -1306,6 +1550,7 @@ func (m *lmMachine) drawCommand(t *rapid.T, a lifecycle.Account) (string, lifecy
 	names := []string{
 		"login", "login", "login", "login", "login", "restore", "plan", "plan", "plan", "plan", "plan", "plan", "plan",
 		"add user", "dismiss user", "dismiss user", "delete", "delete", "block", "block", "block", "lift block", "lift block",
+		"head plan", "head plan", "head plan", "join", "join", "leave",
 	}
 	switch name := rapid.SampledFrom(names).Draw(t, "command"); name {
 	case "login":
@@ -1316,6 +1561,22 @@ func (m *lmMachine) drawCommand(t *rapid.T, a lifecycle.Account) (string, lifecy
 	case "plan":
 		pname, cmd := m.drawPlanCommand(t, a.Sub)
 		return "plan " + pname, lifecycle.Plan{Cmd: cmd}
+	case "head plan":
+		pname, cmd := m.drawPlanCommand(t, a.Sub)
+		connected := rapid.SampledFrom([]int{0, 1, 1, 2, 7, -1}).Draw(t, "connected branches")
+		return "head plan " + pname, lifecycle.HeadPlan{Cmd: cmd, Connected: connected}
+	case "join", "leave":
+		by := tenancy.Service()
+		if lmOneIn(t, "network by someone else?", 5) {
+			by = m.drawActor(t, "network actor")
+		}
+		if name == "join" {
+			// Mostly as its own head, so that NET-10 has a head to guard.
+			head := rapid.SampledFrom([]tenancy.AccountID{lmID, lmID, lmID, "hq", ""}).Draw(t, "join head")
+			return name, lifecycle.JoinNetwork{By: by, Head: head}
+		}
+		head := rapid.SampledFrom([]tenancy.AccountID{"", "", lmID, "hq", "other"}).Draw(t, "leave head")
+		return name, lifecycle.LeaveNetwork{By: by, Head: head}
 	case "add user":
 		u := rapid.SampledFrom([]tenancy.UserID{"root", "eve", "bob", "bob", lmOwner, ""}).Draw(t, "new user")
 		role := rapid.SampledFrom([]tenancy.Role{tenancy.RoleAdministrator, tenancy.RoleEmployee, tenancy.RoleEmployee, tenancy.RoleService, 0}).Draw(t, "new role")
@@ -1340,13 +1601,41 @@ func (m *lmMachine) drawCommand(t *rapid.T, a lifecycle.Account) (string, lifecy
 		}
 		cause := rapid.SampledFrom(lmCauses).Draw(t, "cause")
 		if name == "block" {
-			return name, lifecycle.SetBlock{By: by, Cause: cause}
+			return name, lifecycle.SetBlock{By: by, Cause: cause, At: m.drawBlockAt(t, a)}
 		}
 		return name, lifecycle.LiftBlock{By: by, Cause: cause}
 	default:
 		t.Fatalf("unknown command %q", name)
 		return "", nil
 	}
+}
+
+// drawBlockAt draws when a block is to fall: mostly at once (no time, a
+// time already past or the command's own instant), else later: a
+// nanosecond to weeks ahead, or exactly at the account's next deadline or
+// a nanosecond either side of it, so that a scheduled block meets the
+// other deadlines.
+func (m *lmMachine) drawBlockAt(t *rapid.T, a lifecycle.Account) time.Time {
+	loc := m.drawLoc(t, "block zone")
+	switch rapid.SampledFrom([]string{"none", "none", "none", "past", "now", "soon", "hours", "days", "days", "deadline", "before deadline", "after deadline"}).Draw(t, "block at") {
+	case "past":
+		return m.now.Add(-time.Hour).In(loc)
+	case "now":
+		return m.now.In(loc)
+	case "soon":
+		return m.now.Add(time.Nanosecond).In(loc)
+	case "hours":
+		return m.now.Add(time.Duration(rapid.IntRange(1, 48).Draw(t, "block in hours")) * time.Hour).In(loc)
+	case "days":
+		return m.now.In(m.loc).AddDate(0, 0, rapid.IntRange(1, 40).Draw(t, "block in days")).In(loc)
+	case "deadline", "before deadline", "after deadline":
+		d, ok := a.NextDeadline()
+		if !ok {
+			return m.now.In(m.loc).AddDate(0, 0, 15).In(loc)
+		}
+		return d.Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "block by the deadline"))).In(loc)
+	}
+	return time.Time{}
 }
 
 // drawPlanCommand draws a command of package plan; half of the time among
@@ -1411,6 +1700,7 @@ func (m *lmMachine) drawPlanCommand(t *rapid.T, s plan.Subscription) (string, pl
 func lmCopy(a lifecycle.Account) lifecycle.Account {
 	a.Users = slices.Clone(a.Users)
 	a.Blocks = slices.Clone(a.Blocks)
+	a.Scheduled = slices.Clone(a.Scheduled)
 	return a
 }
 
@@ -1421,12 +1711,15 @@ func lmRoomy(a lifecycle.Account) lifecycle.Account {
 	if a.Blocks != nil {
 		a.Blocks = append(make([]lifecycle.Block, 0, len(a.Blocks)+2), a.Blocks...)
 	}
+	if a.Scheduled != nil {
+		a.Scheduled = append(make([]lifecycle.Block, 0, len(a.Scheduled)+2), a.Scheduled...)
+	}
 	return a
 }
 
 // lmRoom returns a copy of a's slices up to their capacity.
-func lmRoom(a lifecycle.Account) [2]any {
-	return [2]any{slices.Clone(a.Users[:cap(a.Users)]), slices.Clone(a.Blocks[:cap(a.Blocks)])}
+func lmRoom(a lifecycle.Account) [3]any {
+	return [3]any{slices.Clone(a.Users[:cap(a.Users)]), slices.Clone(a.Blocks[:cap(a.Blocks)]), slices.Clone(a.Scheduled[:cap(a.Scheduled)])}
 }
 
 // lmDiff is cmp.Diff with a fast path: values equal to the bit need no
@@ -1445,6 +1738,7 @@ func lmErrName(err error) string {
 		err  error
 	}{
 		{"ErrDeleted", lifecycle.ErrDeleted}, {"ErrSuspended", lifecycle.ErrSuspended}, {"ErrBlocked", lifecycle.ErrBlocked},
+		{"ErrHeadLocked", lifecycle.ErrHeadLocked}, {"ErrInNetwork", lifecycle.ErrInNetwork},
 		{"ErrNotConfirmed", lifecycle.ErrNotConfirmed}, {"ErrAskSupport", lifecycle.ErrAskSupport},
 		{"plan.ErrPendingChange", plan.ErrPendingChange}, {"plan.ErrStatus", plan.ErrStatus}, {"plan.ErrTrialUsed", plan.ErrTrialUsed},
 		{"plan.ErrTooEarly", plan.ErrTooEarly}, {"plan.ErrOnPremise", plan.ErrOnPremise}, {"plan.ErrUnknownPlan", plan.ErrUnknownPlan},

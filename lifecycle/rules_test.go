@@ -839,11 +839,131 @@ func TestLIFE05_DeletionIsFinal(t *testing.T) {
 	}
 }
 
+// TestLIFE05_DeletionEndsTheSubscription proves LIFE-05 for the money: a
+// paid account that support deletes takes its subscription with it. Just
+// before the purge the subscription ends, with an "ended" event under
+// LIFE-05, on the free plan with its add-ons deactivated (PLAN-07) and no
+// deadline left, so that nothing renews, falls into grace or charges the
+// deleted account. A deleted account that still had a running
+// subscription would be corrupt.
+//
+// The account is created on Monday 2 March 2026 at 09:00 UTC and buys
+// Standard monthly at once: its period ends on 2 April 2026 at 09:00.
+func TestLIFE05_DeletionEndsTheSubscription(t *testing.T) {
+	e := lrEngine(t)
+	periodEnd := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+	mid := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
+	paying := func(t *testing.T) lifecycle.Account {
+		a := lrThen(t, e, lrWithBob(t, e), lrT0,
+			lifecycle.Plan{Cmd: plan.Purchase{By: lrAda, Plan: plan.Standard, Period: plan.Monthly}},
+			lifecycle.Plan{Cmd: plan.BuyTelephonyCredits{By: lrAda, Amount: decimal.NewFromInt(40)}})
+		if d, ok := a.Sub.NextDeadline(); !ok || !d.Equal(periodEnd) {
+			t.Fatalf("setup: the subscription's next deadline is %v, %v; want %v", d, ok, periodEnd)
+		}
+		return a
+	}
+
+	t.Run("support deletes a paying account", func(t *testing.T) {
+		a := paying(t)
+		got, effs := lrApply(t, e, a, mid, lifecycle.Delete{By: lrService, Confirm: lrID})
+		lrWantKinds(t, "deletion", effs, lifecycle.EffectPlan, lifecycle.EffectPlan, lifecycle.EffectPlan, lifecycle.EffectPurge)
+		if len(effs) != 4 {
+			t.FailNow()
+		}
+		var kinds []plan.EventKind
+		for i, f := range effs {
+			lrWantTime(t, "effect time", f.At, mid)
+			if f.Seq != a.Seq+uint64(i)+1 || f.Account != lrID {
+				t.Errorf("effect %v is number %d of %s, want %d of %s", f, f.Seq, f.Account, a.Seq+uint64(i)+1, lrID)
+			}
+			if f.Kind == lifecycle.EffectPlan {
+				kinds = append(kinds, f.Plan.Kind)
+			}
+		}
+		// Ended first, then what a drop from Standard to free always
+		// brings: the 40 credits forfeited, the limits reduced.
+		if d := cmp.Diff([]plan.EventKind{plan.EventEnded, plan.EventAddOnsDeactivated, plan.EventLimitsReduced}, kinds); d != "" {
+			t.Errorf("plan events (-want +got):\n%s", d)
+		}
+		ended := effs[0]
+		if ended.Rule != "LIFE-05" || ended.Plan.Rule != "LIFE-05" || ended.Plan.From != plan.Standard || ended.Plan.Kind.String() != "ended" {
+			t.Errorf("ended effect %v (rule %s, from %s), want the end of standard under LIFE-05", ended, ended.Plan.Rule, ended.Plan.From)
+		}
+		if off := effs[1].Plan; off.Rule != "PLAN-07" || !off.Amount.Equal(decimal.NewFromInt(40)) {
+			t.Errorf("add-ons effect %v, want 40 credits deactivated under PLAN-07", off)
+		}
+		if p := effs[3]; p.Kind != lifecycle.EffectPurge || p.Rule != "LIFE-07" || p.Data != lifecycle.AllData {
+			t.Errorf("last effect %v, want the purge of all data on request (LIFE-07)", p)
+		}
+
+		// The subscription is over: free, nothing pending, nothing to charge.
+		sub := got.Sub
+		if sub.Status != plan.StatusFree || sub.Plan != plan.Free || !sub.AddOns.IsZero() || !sub.Due.IsZero() {
+			t.Errorf("subscription %s on %s, add-ons %+v, due %s; want free, none, nothing due", sub.Status, sub.Plan, sub.AddOns, sub.Due)
+		}
+		if d, ok := sub.NextDeadline(); ok {
+			t.Errorf("LIFE-05: the deleted account's subscription is due at %v", d)
+		}
+		if d, ok := got.NextDeadline(); ok {
+			t.Errorf("LIFE-05: the deleted account is due at %v", d)
+		}
+		lrWantTime(t, "free since", sub.FreeSince, mid)
+		if !sub.EverPaid {
+			t.Errorf("the deleted account forgot that it paid")
+		}
+		// Where it would have renewed, and for years after, nothing.
+		later, more := lrAdvance(t, e, got, periodEnd.AddDate(3, 0, 0))
+		if len(more) != 0 || later.Sub.Status != plan.StatusFree {
+			t.Errorf("after the deletion: %v, subscription %s", more, later.Sub.Status)
+		}
+	})
+
+	t.Run("in grace", func(t *testing.T) {
+		// Unpaid at 2 April 09:00: grace until 17 April 09:00 (PLAN-14).
+		a, _ := lrAdvance(t, e, paying(t), time.Date(2026, 4, 3, 9, 0, 0, 0, time.UTC))
+		if a.Sub.Status != plan.StatusGrace {
+			t.Fatalf("setup: %s, want grace", a.Sub.Status)
+		}
+		at := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
+		got, effs := lrApply(t, e, a, at, lifecycle.Delete{By: lrService, Confirm: lrID})
+		if effs[0].Kind != lifecycle.EffectPlan || effs[0].Plan.Kind != plan.EventEnded || effs[0].Plan.From != plan.Standard {
+			t.Errorf("first effect %v, want the end of the subscription", effs[0])
+		}
+		if got.Sub.Status != plan.StatusFree || !got.Sub.GraceEnd.IsZero() {
+			t.Errorf("subscription %s, grace until %v; want free, no grace", got.Sub.Status, got.Sub.GraceEnd)
+		}
+	})
+
+	t.Run("a free account ends nothing", func(t *testing.T) {
+		a := lrWithBob(t, e)
+		got, effs := lrApply(t, e, a, mid, lifecycle.Delete{By: lrService, Confirm: lrID})
+		lrWantKinds(t, "deletion of a free account", effs, lifecycle.EffectPurge)
+		if d := cmp.Diff(a.Sub, got.Sub); d != "" {
+			t.Errorf("the free subscription changed (-before +after):\n%s", d)
+		}
+		_, effs = lrAdvance(t, e, a, lrPurge)
+		if lrHas(effs, lifecycle.EffectPlan) {
+			t.Errorf("a purge for inactivity of a free account has plan effects: %v", effs)
+		}
+	})
+
+	t.Run("a deleted account with a running subscription is corrupt", func(t *testing.T) {
+		a := paying(t)
+		got, _ := lrApply(t, e, a, mid, lifecycle.Delete{By: lrService, Confirm: lrID})
+		got.Sub = a.Sub // as if the purge had left the subscription running
+		err := got.Validate()
+		if !errors.Is(err, lifecycle.ErrCorrupt) || !strings.Contains(err.Error(), "running subscription") {
+			t.Errorf("Validate = %v, want ErrCorrupt for a running subscription", err)
+		}
+	})
+}
+
 // --- LIFE-06 ---------------------------------------------------------------
 
 // TestLIFE06_IdentitySurvivesDeletion proves LIFE-06: no deletion of an
 // account deletes a user's network identity; only the user's own request
-// does.
+// does. The request needs no role in any account (an identity outlives
+// every account it was in), but the service never makes it.
 func TestLIFE06_IdentitySurvivesDeletion(t *testing.T) {
 	e := lrEngine(t)
 	t.Run("deleting accounts never forgets an identity", func(t *testing.T) {
@@ -879,7 +999,9 @@ func TestLIFE06_IdentitySurvivesDeletion(t *testing.T) {
 		{"the service", lrService, "bob", false},
 		{"the service under the user's name", tenancy.Actor{User: "bob", Role: tenancy.RoleService}, "bob", false},
 		{"the zero actor", tenancy.Actor{}, "bob", false},
-		{"the user without a role", tenancy.Actor{User: "bob"}, "bob", false},
+		{"the user without a role", tenancy.Actor{User: "bob"}, "bob", true},
+		{"the user without a role, once her accounts are gone", tenancy.Actor{User: "ada"}, "ada", true},
+		{"another user without a role", tenancy.Actor{User: "ada"}, "bob", false},
 		{"the user with an unknown role", tenancy.Actor{User: "bob", Role: 9}, "bob", false},
 		{"nobody for nobody", tenancy.Actor{}, "", false},
 		{"a user without an ID", tenancy.Employee(""), "", false},
@@ -952,6 +1074,10 @@ func TestLIFE07_DeleteOnRequest(t *testing.T) {
 		err  error
 		rule tenancy.RuleID
 		msg  []string
+		// ends are the events of the subscription that ends with the
+		// account, just before the purge (LIFE-05): none for an account
+		// on free.
+		ends []plan.EventKind
 	}{
 		{name: "no confirmation", state: alone, cmd: lifecycle.Delete{By: lrAda},
 			err: lifecycle.ErrNotConfirmed, rule: "LIFE-07", msg: []string{"irreversible", "export"}},
@@ -963,7 +1089,10 @@ func TestLIFE07_DeleteOnRequest(t *testing.T) {
 			err: lifecycle.ErrNotConfirmed, rule: "LIFE-07", msg: []string{"export"}},
 
 		{name: "default: never paid, alone", state: alone, cmd: lifecycle.Delete{By: lrAda, Confirm: lrID}},
-		{name: "default: never paid, trial only", state: trialOnly, cmd: lifecycle.Delete{By: lrAda, Confirm: lrID}},
+		// A trial (1000 GB) and Enterprise (3000 GB) end on free (5 GB):
+		// the limits shrink with the subscription.
+		{name: "default: never paid, trial only", state: trialOnly, cmd: lifecycle.Delete{By: lrAda, Confirm: lrID},
+			ends: []plan.EventKind{plan.EventEnded, plan.EventLimitsReduced}},
 		{name: "default: other users all dismissed", state: dismissed, cmd: lifecycle.Delete{By: lrAda, Confirm: lrID}},
 		{name: "default: suspended, alone", state: suspended, at: time.Date(2026, 4, 29, 12, 0, 0, 0, time.UTC),
 			cmd: lifecycle.Delete{By: lrAda, Confirm: lrID}},
@@ -975,10 +1104,11 @@ func TestLIFE07_DeleteOnRequest(t *testing.T) {
 			err: lifecycle.ErrAskSupport, rule: "LIFE-07", msg: []string{"ask support"}},
 		{name: "default: another administrator, with the owner still there", state: withUsers,
 			cmd: lifecycle.Delete{By: lrCarol, Confirm: lrID}, err: lifecycle.ErrAskSupport, rule: "LIFE-07"},
-		{name: "default: the service, paid and with users", state: paying, cmd: lifecycle.Delete{By: lrService, Confirm: lrID}},
+		{name: "default: the service, paid and with users", state: paying, cmd: lifecycle.Delete{By: lrService, Confirm: lrID},
+			ends: []plan.EventKind{plan.EventEnded, plan.EventLimitsReduced}},
 
 		{name: "any administrator: paying, with users", policy: anyAdmin, state: paying,
-			cmd: lifecycle.Delete{By: lrCarol, Confirm: lrID}},
+			cmd: lifecycle.Delete{By: lrCarol, Confirm: lrID}, ends: []plan.EventKind{plan.EventEnded, plan.EventLimitsReduced}},
 		{name: "any administrator: paid once", policy: anyAdmin, state: paidOnce,
 			cmd: lifecycle.Delete{By: lrAda, Confirm: lrID}},
 		{name: "any administrator: still needs confirmation", policy: anyAdmin, state: paying,
@@ -987,7 +1117,7 @@ func TestLIFE07_DeleteOnRequest(t *testing.T) {
 		{name: "support only: the owner alone", policy: supportOnly, state: alone,
 			cmd: lifecycle.Delete{By: lrAda, Confirm: lrID}, err: lifecycle.ErrAskSupport, rule: "LIFE-07", msg: []string{"ask support"}},
 		{name: "support only: the service", policy: supportOnly, state: paying,
-			cmd: lifecycle.Delete{By: lrService, Confirm: lrID}},
+			cmd: lifecycle.Delete{By: lrService, Confirm: lrID}, ends: []plan.EventKind{plan.EventEnded, plan.EventLimitsReduced}},
 
 		{name: "an employee, confirmed", state: withUsers, cmd: lifecycle.Delete{By: lrBob, Confirm: lrID},
 			err: tenancy.ErrUnauthorized, rule: "PLAN-02"},
@@ -1011,18 +1141,30 @@ func TestLIFE07_DeleteOnRequest(t *testing.T) {
 				return
 			}
 			got, effs := lrApply(t, e, a, now, c.cmd)
-			// Warnings due before now come first; the deletion is last.
+			// Warnings due before now come first, then the end of a
+			// running subscription (LIFE-05); the deletion is last.
 			f := effs[len(effs)-1]
 			if f.Kind != lifecycle.EffectPurge || f.Rule != "LIFE-07" || f.Data != lifecycle.AllData || !f.At.Equal(now) {
 				t.Errorf("last effect %v, want a purge of all data under LIFE-07 at %v", f, now)
 			}
+			var ends []plan.EventKind
 			for _, f := range effs[:len(effs)-1] {
-				if f.Kind != lifecycle.EffectWarnDeletion && f.Kind != lifecycle.EffectWarnSuspension {
+				switch {
+				case (f.Kind == lifecycle.EffectWarnDeletion || f.Kind == lifecycle.EffectWarnSuspension) && len(ends) == 0:
+				case f.Kind == lifecycle.EffectPlan && f.At.Equal(now):
+					ends = append(ends, f.Plan.Kind)
+				default:
 					t.Errorf("unexpected effect %v", f)
 				}
 			}
+			if d := cmp.Diff(c.ends, ends); d != "" {
+				t.Errorf("the subscription's end (-want +got):\n%s", d)
+			}
 			if got.Stage != lifecycle.StageDeleted || !got.Deadline.IsZero() {
 				t.Errorf("stage %v, deadline %v; want deleted, none", got.Stage, got.Deadline)
+			}
+			if d, ok := got.Sub.NextDeadline(); ok || got.Sub.Status != plan.StatusFree {
+				t.Errorf("LIFE-05: the deleted account's subscription is %s with a deadline at %v; want free, none", got.Sub.Status, d)
 			}
 		})
 	}
@@ -1129,6 +1271,223 @@ func TestLIFE08_Blocks(t *testing.T) {
 		lrWantKinds(t, "purchase", effs, lifecycle.EffectPlan)
 		if !a.BlockedFor(net07) {
 			t.Errorf("the purchase lifted the block itself; the service lifts it")
+		}
+	})
+}
+
+// TestLIFE08_ScheduledBlocks proves LIFE-08 for blocks set ahead, as the
+// plan compatibility check sets them (NET-07, NET-09): a SetBlock whose At
+// lies after the command announces nothing and leaves the account usable;
+// the block falls at exactly At, with its effect stamped At, as a deadline
+// of the account that Project shows; it survives a JSON round trip; a
+// LiftBlock before At cancels it silently; an At not after the command
+// blocks at once.
+//
+// The account is created on Monday 2 March 2026 at 09:00 UTC; ada logs in
+// on 15 March at 09:00, so it is warned on 7, 11 and 13 April and
+// suspended on 14 April 2026 at 09:00 (15 March + 30 days).
+func TestLIFE08_ScheduledBlocks(t *testing.T) {
+	e := lrEngine(t)
+	const (
+		net07 lifecycle.Cause = "NET-07: plan compatibility"
+		net09 lifecycle.Cause = "NET-09: head unpaid"
+	)
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	at := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	login := time.Date(2026, 3, 15, 9, 0, 0, 0, time.UTC)
+	suspend := time.Date(2026, 4, 14, 9, 0, 0, 0, time.UTC)
+	berlin := lrLoc(t, "Europe/Berlin")
+	scheduled := func(t *testing.T) lifecycle.Account {
+		// At is given in Berlin (13:00 there is 12:00 UTC); the account
+		// keeps it in its own zone.
+		a, effs := lrApply(t, e, lrWithBob(t, e), now, lifecycle.SetBlock{By: lrService, Cause: net07, At: at.In(berlin)})
+		if len(effs) != 0 {
+			t.Errorf("scheduling a block announced %v", effs)
+		}
+		return a
+	}
+
+	t.Run("falls at its instant", func(t *testing.T) {
+		a := scheduled(t)
+		if a.Blocked() || a.Usable() != nil || len(a.Scheduled) != 1 || a.Scheduled[0].Cause != net07 {
+			t.Fatalf("blocks %v, scheduled %v, usable %v; want one block scheduled and the account usable", a.Blocks, a.Scheduled, a.Usable())
+		}
+		lrWantTime(t, "scheduled Since", a.Scheduled[0].Since, at)
+		if got, ok := a.ScheduledFor(net07); !ok || !got.Equal(at) {
+			t.Errorf("ScheduledFor(net07) = %v, %v; want %v", got, ok, at)
+		}
+		if _, ok := a.ScheduledFor(net09); ok {
+			t.Errorf("ScheduledFor(net09) reports a block nobody scheduled")
+		}
+		a, _ = lrApply(t, e, a, login, lifecycle.Login{User: "ada"})
+		lrWantTime(t, "Deadline", a.Deadline, suspend)
+		if next, _ := a.NextDeadline(); !next.Equal(at) {
+			t.Errorf("NextDeadline = %v, want the scheduled block at %v", next, at)
+		}
+		if b, effs := lrAdvance(t, e, a, at.Add(-time.Nanosecond)); len(effs) != 0 || b.Blocked() {
+			t.Errorf("a nanosecond before: effects %v, blocks %v", effs, b.Blocks)
+		}
+		b, effs := lrAdvance(t, e, a, at)
+		want := []lifecycle.Effect{{Kind: lifecycle.EffectBlock, Rule: "LIFE-08", Account: lrID, At: at, Cause: net07, Seq: a.Seq + 1}}
+		if d := cmp.Diff(want, effs); d != "" {
+			t.Errorf("at the instant (-want +got):\n%s", d)
+		}
+		if !b.BlockedFor(net07) || b.Scheduled != nil || len(b.Blocks) != 1 {
+			t.Fatalf("blocks %v, scheduled %v; want the block set and none scheduled", b.Blocks, b.Scheduled)
+		}
+		lrWantTime(t, "block Since", b.Blocks[0].Since, at)
+		lrWantRefusal(t, b.Usable(), lifecycle.ErrBlocked, "LIFE-08", string(net07))
+		// The fall moves no other deadline.
+		lrWantTime(t, "Deadline after the fall", b.Deadline, suspend)
+		// Once set, it is lifted like any other.
+		_, effs = lrApply(t, e, b, at.Add(time.Hour), lifecycle.LiftBlock{By: lrService, Cause: net07})
+		lrWantKinds(t, "lift after the fall", effs, lifecycle.EffectUnblock)
+	})
+
+	t.Run("in the projection", func(t *testing.T) {
+		a := lrThen(t, e, scheduled(t), login, lifecycle.Login{User: "ada"})
+		p := e.Project(a)
+		lrWantKinds(t, "projection", p, lifecycle.EffectBlock,
+			lifecycle.EffectWarnSuspension, lifecycle.EffectWarnSuspension, lifecycle.EffectWarnSuspension, lifecycle.EffectSuspend,
+			lifecycle.EffectWarnDeletion, lifecycle.EffectWarnDeletion, lifecycle.EffectWarnDeletion, lifecycle.EffectPurge)
+		if len(p) > 0 {
+			lrWantTime(t, "projected block", p[0].At, at)
+			if p[0].Cause != net07 {
+				t.Errorf("projected block %v, want cause %q", p[0], net07)
+			}
+		}
+		if len(p) > 4 {
+			lrWantTime(t, "projected suspension", p[4].At, suspend)
+		}
+	})
+
+	t.Run("survives a JSON round trip", func(t *testing.T) {
+		a := lrThen(t, e, lrNew(t, e, time.Date(2026, 3, 2, 9, 0, 0, 0, berlin)), now,
+			lifecycle.SetBlock{By: lrService, Cause: net07, At: at},
+			lifecycle.SetBlock{By: lrService, Cause: net09, At: at.AddDate(0, 0, -2)})
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), `"scheduled":[{"cause":"NET-09: head unpaid","since":"2026-03-18T13:00:00+01:00"},{"cause":"NET-07: plan compatibility","since":"2026-03-20T13:00:00+01:00"}]`) {
+			t.Errorf("the scheduled blocks are not stored earliest first in the account's zone: %s", b)
+		}
+		var back lifecycle.Account
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(a, back); d != "" {
+			t.Errorf("round trip (-before +after):\n%s", d)
+		}
+		lrWantTime(t, "decoded Since", back.Scheduled[0].Since, at.AddDate(0, 0, -2).In(berlin))
+		// The decoded account falls as the original does.
+		_, effs := lrAdvance(t, e, back, at)
+		lrWantKinds(t, "after the round trip", effs, lifecycle.EffectBlock, lifecycle.EffectBlock)
+	})
+
+	t.Run("earliest first, whatever the order asked", func(t *testing.T) {
+		a := lrThen(t, e, scheduled(t), now, lifecycle.SetBlock{By: lrService, Cause: net09, At: at.AddDate(0, 0, -2)})
+		if len(a.Scheduled) != 2 || a.Scheduled[0].Cause != net09 || a.Scheduled[1].Cause != net07 {
+			t.Fatalf("scheduled %v, want net09 then net07", a.Scheduled)
+		}
+		_, effs := lrAdvance(t, e, a, at.Add(time.Hour))
+		lrWantKinds(t, "both fall", effs, lifecycle.EffectBlock, lifecycle.EffectBlock)
+		if len(effs) == 2 {
+			lrWantTime(t, "first fall", effs[0].At, at.AddDate(0, 0, -2))
+			lrWantTime(t, "second fall", effs[1].At, at)
+			if effs[0].Cause != net09 || effs[1].Cause != net07 {
+				t.Errorf("fell %q then %q, want net09 then net07", effs[0].Cause, effs[1].Cause)
+			}
+		}
+	})
+
+	t.Run("lifted before it falls", func(t *testing.T) {
+		a := scheduled(t)
+		lifted, effs := lrApply(t, e, a, at.Add(-time.Minute), lifecycle.LiftBlock{By: lrService, Cause: net07})
+		if len(effs) != 0 || lifted.Scheduled != nil || lifted.Blocked() {
+			t.Fatalf("lift before the fall: effects %v, scheduled %v, blocks %v; want nothing left, nothing announced", effs, lifted.Scheduled, lifted.Blocks)
+		}
+		if lifted.Seq != a.Seq {
+			t.Errorf("a silent lift counted an effect: Seq %d, was %d", lifted.Seq, a.Seq)
+		}
+		b, effs := lrAdvance(t, e, lifted, at.AddDate(0, 0, 1))
+		if lrHas(effs, lifecycle.EffectBlock) || b.Blocked() {
+			t.Errorf("the lifted block fell anyway: %v", effs)
+		}
+		lrRefused(t, e, lifted, at, lifecycle.LiftBlock{By: lrService, Cause: net07}, tenancy.ErrNotFound, "LIFE-08")
+	})
+
+	t.Run("one block per cause, and only the service", func(t *testing.T) {
+		a := scheduled(t)
+		lrRefused(t, e, a, now, lifecycle.SetBlock{By: lrService, Cause: net07}, tenancy.ErrRefused, "LIFE-08")
+		lrRefused(t, e, a, now, lifecycle.SetBlock{By: lrService, Cause: net07, At: at.AddDate(0, 0, 1)}, tenancy.ErrRefused, "LIFE-08")
+		lrRefused(t, e, lrWithBob(t, e), now, lifecycle.SetBlock{By: lrAda, Cause: net07, At: at}, tenancy.ErrUnauthorized, "LIFE-08")
+		lrRefused(t, e, a, now, lifecycle.LiftBlock{By: lrAda, Cause: net07}, tenancy.ErrUnauthorized, "LIFE-08")
+		lrRefused(t, e, lrWithBob(t, e), now, lifecycle.SetBlock{By: lrService, At: at}, tenancy.ErrInvalid, "LIFE-08")
+	})
+
+	t.Run("an At not after the command blocks at once", func(t *testing.T) {
+		for name, when := range map[string]time.Time{"zero": {}, "the command's instant": now, "in the past": now.Add(-time.Hour)} {
+			a, effs := lrApply(t, e, lrWithBob(t, e), now, lifecycle.SetBlock{By: lrService, Cause: net07, At: when})
+			lrWantKinds(t, name, effs, lifecycle.EffectBlock)
+			if !a.BlockedFor(net07) || a.Scheduled != nil {
+				t.Errorf("%s: blocks %v, scheduled %v; want blocked now", name, a.Blocks, a.Scheduled)
+			} else {
+				lrWantTime(t, name+": Since", a.Blocks[0].Since, now)
+			}
+		}
+	})
+
+	t.Run("at the same instant as the suspension", func(t *testing.T) {
+		a := lrThen(t, e, lrNew(t, e, lrT0), now, lifecycle.SetBlock{By: lrService, Cause: net07, At: lrSuspend})
+		b, effs := lrAdvance(t, e, a, lrSuspend)
+		var at []lifecycle.EffectKind
+		for _, f := range effs {
+			if f.At.Equal(lrSuspend) {
+				at = append(at, f.Kind)
+			}
+		}
+		if !slices.Contains(at, lifecycle.EffectBlock) || !slices.Contains(at, lifecycle.EffectSuspend) || len(at) != 2 {
+			t.Errorf("at %v: %v, want the block and the suspension", lrSuspend, at)
+		}
+		if b.Stage != lifecycle.StageSuspended || !b.BlockedFor(net07) {
+			t.Errorf("stage %v, blocks %v; want suspended and blocked", b.Stage, b.Blocks)
+		}
+	})
+
+	t.Run("the deletion cancels it", func(t *testing.T) {
+		a := lrThen(t, e, lrNew(t, e, lrT0), now, lifecycle.SetBlock{By: lrService, Cause: net07, At: lrPurge.AddDate(0, 0, 1)})
+		b, effs := lrAdvance(t, e, a, lrPurge.AddDate(0, 0, 2))
+		if b.Stage != lifecycle.StageDeleted || b.Scheduled != nil || b.Blocked() || lrHas(effs, lifecycle.EffectBlock) {
+			t.Errorf("stage %v, scheduled %v, blocks %v, effects %v; want deleted with nothing left to fall", b.Stage, b.Scheduled, b.Blocks, effs)
+		}
+	})
+
+	t.Run("Validate refuses a broken schedule", func(t *testing.T) {
+		two := lrThen(t, e, scheduled(t), now, lifecycle.SetBlock{By: lrService, Cause: net09, At: at.AddDate(0, 0, 1)})
+		blocked := lrThen(t, e, two, now, lifecycle.SetBlock{By: lrService, Cause: "x"})
+		cases := []struct {
+			name      string
+			from      lifecycle.Account
+			scheduled []lifecycle.Block
+			why       string
+		}{
+			{"before the last change", two, []lifecycle.Block{{Cause: net07, Since: now.Add(-time.Second)}}, "before the last change"},
+			{"the same cause twice", two, []lifecycle.Block{two.Scheduled[0], {Cause: net07, Since: at.AddDate(0, 0, 2)}}, "twice"},
+			{"a cause both set and scheduled", blocked, []lifecycle.Block{{Cause: "x", Since: at}}, "twice"},
+			{"out of order", two, []lifecycle.Block{two.Scheduled[1], two.Scheduled[0]}, "out of order"},
+			{"without a time", two, []lifecycle.Block{{Cause: net07}}, "time"},
+			{"without a cause", two, []lifecycle.Block{{Since: at}}, "cause"},
+		}
+		for _, c := range cases {
+			a := c.from
+			a.Scheduled = c.scheduled
+			if err := a.Validate(); !errors.Is(err, lifecycle.ErrCorrupt) || !strings.Contains(err.Error(), c.why) {
+				t.Errorf("%s: Validate = %v, want ErrCorrupt saying %q", c.name, err, c.why)
+			}
+		}
+		if err := two.Validate(); err != nil {
+			t.Errorf("the genuine schedule fails Validate: %v", err)
 		}
 	})
 }
