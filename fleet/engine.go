@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -265,13 +266,8 @@ func (st *step) run(in Input) error {
 		inbox = slices.Clone(in.Inbox)
 	}
 	slices.SortFunc(inbox, func(a, b Message) int {
-		if c := a.Standing.At.Compare(b.Standing.At); c != 0 {
-			return c
-		}
-		if a.Standing.Account != b.Standing.Account {
-			return compareStr(string(a.Standing.Account), string(b.Standing.Account))
-		}
-		return compareU(a.Standing.Seq, b.Standing.Seq)
+		return cmp.Or(a.Standing.At.Compare(b.Standing.At), cmp.Compare(a.Standing.Account, b.Standing.Account),
+			cmp.Compare(a.Standing.Seq, b.Standing.Seq))
 	})
 	for _, m := range inbox {
 		n := st.network(tenancy.AccountID(m.To.ID))
@@ -303,26 +299,6 @@ func (st *step) run(in Input) error {
 		return c.run(st)
 	}
 	return tenancy.Refuse("", tenancy.ErrInvalid, "unknown command %T", in.Command)
-}
-
-func compareStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func compareU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // creates reports whether cmd may create the state k names.
