@@ -10,9 +10,9 @@
 // and connecting: there is no transfer. The trial ends, the branch is
 // listed in red, blocked 15 days later and returns when it buys a plan.
 // Finally the head does not pay: after its grace the network is disabled
-// and the widget hidden at every branch, and the head is blocked. Paying
-// for Professional lifts the block but leaves the network disabled;
-// Enterprise again resumes everything.
+// and the widget hidden at every branch, and the head is blocked. With
+// branches connected it may not buy any plan but Enterprise (NET-10);
+// Enterprise again lifts the block and resumes everything (NET-09).
 //
 // The story drives package fleet, as a service does: every command goes
 // to a fleet.Memory store, which advances the accounts it names, tells the
@@ -167,11 +167,10 @@ func play(w io.Writer) (*fleet.Memory, error) {
 	st.until(day(time.May, 3))
 	st.widget("NET-09", "hq")
 	st.until(day(time.May, 4))
-	st.do(fleet.OnAccount{Account: "hq", Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Professional, Period: plan.Monthly}}})
-	st.widget("NET-09", "hq")
-	st.widget("NET-09", "berlin")
+	st.refuse("NET-10", "ada buys professional for the lapsed hq", fleet.OnAccount{Account: "hq",
+		Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Professional, Period: plan.Monthly}}})
 	st.until(day(time.May, 6))
-	st.do(fleet.OnAccount{Account: "hq", Cmd: lifecycle.Plan{Cmd: plan.ChangePlan{By: ada, Plan: plan.Enterprise, Period: plan.Annual}}})
+	st.do(fleet.OnAccount{Account: "hq", Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Enterprise, Period: plan.Annual}}})
 	st.widget("NET-09", "berlin")
 	return st.store, st.check()
 }

@@ -75,18 +75,12 @@ func TestBranchNetworkTimeline(t *testing.T) {
 		"2026-05-02  LIFE-08  the plan compatibility check blocks hq (the head account lapsed and did not pay)",
 		"2026-05-02  NET-09   the network notes its head hq blocked; the widget at hq shows it",
 		"2026-05-03  NET-09   widget at hq: disabled, head blocked | berlin connected | lyon connected | porto connected",
-		// NET-09: a head that pays for a plan other than Enterprise lifts
-		// its block; the network stays disabled, with no new deadline.
-		"2026-05-04  PLAN-05  hq buys professional: charged 249.00 USD, period until 2026-06-04",
-		"2026-05-04  LIFE-08  hq's block is lifted",
-		"2026-05-04  NET-09   hq pays, but not for enterprise: the network stays disabled, the widget hidden at every branch; a paying head is not blocked",
-		"2026-05-04  NET-09   widget at hq: disabled | berlin connected | lyon connected | porto connected",
-		"2026-05-04  NET-09   widget at berlin: hidden (hq's network is disabled)",
-		// NET-10 lets a head that is not on Enterprise go back to it with
-		// branches connected. The month from 4 May has 31 days, 29 unused
-		// on 6 May: 249.00 × 29/31 = 232.935… credited, rounded down;
-		// 12 × 499.00 × 0.8 = 4790.40, less the credit.
-		"2026-05-06  PLAN-03  hq upgrades professional -> enterprise at once: 232.93 USD credited for the unused days, charged 4557.47 USD, period until 2027-05-06",
+		// NET-10: with branches connected, a lapsed head may not buy a
+		// plan other than Enterprise; Enterprise lifts the block and
+		// resumes the network (NET-09). 12 × 499.00 × 0.8 = 4790.40.
+		"2026-05-04  NET-10   ada buys professional for the lapsed hq: refused: the head's plan cannot change while 3 branches are connected: disconnect them first",
+		"2026-05-06  PLAN-05  hq buys enterprise: charged 4790.40 USD, period until 2027-05-06",
+		"2026-05-06  LIFE-08  hq's block is lifted",
 		"2026-05-06  NET-09   hq is on enterprise again: the network operates, the widget shows at every branch",
 		"2026-05-06  NET-09   widget at berlin: hq's network, operating; the branches are not listed to a branch",
 	}
