@@ -82,15 +82,24 @@ func (e *Engine) PreviewPlan(n *Network, acc lifecycle.Account, now time.Time, c
 // effects; effects that need nothing of the account (a notification, a
 // widget change) return it unchanged. Carrying the same effect twice
 // changes nothing the second time.
+//
+// A free account that joins as a branch gets its branch trial as it joins
+// (NET-06), so that it is never a free branch, not even for an instant:
+// Align would otherwise block one that has been free for longer than the
+// grace. Carrying the EffectStartTrial that follows then changes nothing.
 func (e *Engine) Carry(acc lifecycle.Account, eff Effect, now time.Time) (lifecycle.Account, []lifecycle.Effect, error) {
 	if eff.Account != acc.ID {
 		return acc, nil, tenancy.Refuse("", tenancy.ErrInvalid, "effect %s is for %s, not %s", eff.ID(), eff.Account, acc.ID)
 	}
 	svc := tenancy.Service()
 	var cmd lifecycle.Command
+	trial := false
 	switch eff.Kind {
 	case EffectCreated, EffectConnected:
 		cmd = lifecycle.JoinNetwork{By: svc, Head: eff.Head}
+		// Connect gives exactly such an account the branch trial.
+		trial = eff.Kind == EffectConnected && acc.Network == "" && acc.Stage == lifecycle.StageActive &&
+			acc.Sub.Status == plan.StatusFree && !acc.EverInNetwork && !acc.Sub.NetworkTrialUsed
 	case EffectDisconnected, EffectDissolved:
 		cmd = lifecycle.LeaveNetwork{By: svc, Head: eff.Head}
 	case EffectStartTrial:
@@ -104,6 +113,18 @@ func (e *Engine) Carry(acc lifecycle.Account, eff Effect, now time.Time) (lifecy
 	out, effs, err := e.lives.Apply(acc, now, cmd)
 	if err != nil {
 		return acc, nil, err
+	}
+	if len(effs) == 0 {
+		// Carried before: the account already records it.
+		out = acc
+	}
+	if trial {
+		var more []lifecycle.Effect
+		start := plan.StartTrial{By: tenancy.Admin(eff.To), Network: true, Days: e.policy.TrialDays}
+		if out, more, err = e.lives.Apply(out, now, lifecycle.Plan{Cmd: start}); err != nil {
+			return acc, nil, err
+		}
+		effs = append(effs, more...)
 	}
 	out, more, err := e.Align(out, now)
 	if err != nil {

@@ -128,7 +128,7 @@ func (e *Engine) Create(head lifecycle.Account, by tenancy.UserID, now time.Time
 	}
 	now = now.In(head.Location())
 	n := &Network{head: head.ID, origin: head.Seq, zone: head.DomainZone, branches: map[tenancy.AccountID]*Branch{}}
-	n.status, n.updated, n.headSeen = Operating, now, head.Seq
+	n.status, n.updated, n.headSeen = Operating, now.UTC(), head.Seq
 	return n, []Effect{n.effect(EffectCreated, head.ID, now, Effect{To: by})}, nil
 }
 

@@ -48,6 +48,19 @@ func nrExampleAccount(lives *lifecycle.Engine, id tenancy.AccountID, owner tenan
 	return a
 }
 
+// nrExamplePrint prints the network's effects and the account's blocks and
+// unblocks, the actions a service carries out.
+func nrExamplePrint(effects []network.Effect, lives []lifecycle.Effect) {
+	for _, e := range lives {
+		if e.Kind == lifecycle.EffectBlock || e.Kind == lifecycle.EffectUnblock {
+			fmt.Printf("%s %s %s %s\n", e.At.Format(time.DateOnly), e.Rule, e.Kind, e.Account)
+		}
+	}
+	for _, e := range effects {
+		fmt.Println(e)
+	}
+}
+
 // nrExampleCarry prints every effect and carries out on acc those addressed
 // to it, as a service would.
 func nrExampleCarry(nets *network.Engine, acc lifecycle.Account, effects []network.Effect, err error, now time.Time) lifecycle.Account {
@@ -65,12 +78,38 @@ func nrExampleCarry(nets *network.Engine, acc lifecycle.Account, effects []netwo
 	return acc
 }
 
+// nrExampleFollow moves member acc of n to now, one deadline at a time, as
+// a service's scheduler does: after each, Align schedules or lifts the
+// account's plan compatibility block and Observe tells the network.
+func nrExampleFollow(lives *lifecycle.Engine, nets *network.Engine, n *network.Network, acc lifecycle.Account, now time.Time) lifecycle.Account {
+	for {
+		next, ok := acc.NextDeadline()
+		if !ok || next.After(now) {
+			return acc
+		}
+		var leffs, more []lifecycle.Effect
+		var err error
+		if acc, leffs, err = lives.Advance(acc, next, nil); err != nil {
+			panic(err)
+		}
+		if acc, more, err = nets.Align(acc, next); err != nil {
+			panic(err)
+		}
+		effects, err := nets.Observe(n, acc, next)
+		if err != nil {
+			panic(err)
+		}
+		nrExamplePrint(effects, append(leffs, more...))
+	}
+}
+
 // A free account joins a network as a branch and lives through NET-06 to
 // NET-09: it runs the 15-day branch trial; when the trial ends it is
-// incompatible, in red, and 15 days later blocked; buying a plan reconnects
-// and unblocks it. Then the head does not pay: after its grace it lapses to
-// free, the network is disabled and hidden at the branch, the head is
-// blocked 15 days later, and Enterprise again resumes everything.
+// incompatible, in red, and 15 days later its own scheduled block falls;
+// buying a plan reconnects and unblocks it. Then the head does not pay:
+// after its grace it lapses to free, the network is disabled and hidden at
+// the branch, the head is blocked 15 days later, and Enterprise again
+// resumes everything.
 func Example_branchLifecycle() {
 	lives, nets := nrExampleEngines()
 	start := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
@@ -86,45 +125,37 @@ func Example_branchLifecycle() {
 	lyon = nrExampleCarry(nets, lyon, effects, err, join)
 	fmt.Println("lyon on trial until", lyon.Sub.End.Format("2006-01-02 15:04"))
 
-	// NET-07: the trial ends on free; the service observes the account.
-	trialEnd := lyon.Sub.End
-	lyon, _, err = lives.Advance(lyon, trialEnd, nil)
-	if err != nil {
-		panic(err)
-	}
-	effects, err = nets.Observe(n, lyon, trialEnd)
-	lyon = nrExampleCarry(nets, lyon, effects, err, trialEnd)
+	// NET-07: the trial ends on free; the block is scheduled on lyon.
+	lyon = nrExampleFollow(lives, nets, n, lyon, lyon.Sub.End)
 	for _, b := range n.Widget("hq").Branches {
 		fmt.Println("widget at hq:", b.Account, b.Status, "red:", b.Red)
 	}
-	deadline, _ := n.NextDeadline()
-	effects, err = nets.Advance(n, deadline, nil)
-	lyon = nrExampleCarry(nets, lyon, effects, err, deadline)
+	block, _ := lyon.ScheduledFor(network.CauseBranch)
+	lyon = nrExampleFollow(lives, nets, n, lyon, block)
 	fmt.Println("lyon usable:", lyon.Usable() == nil)
 
 	// NET-08: a commercial plan reconnects and unblocks it.
 	buy := time.Date(2026, time.April, 3, 12, 0, 0, 0, time.UTC)
-	lyon, _, effects, err = nets.ApplyPlan(n, lyon, buy, plan.Purchase{By: tenancy.Admin("bea"), Plan: plan.Basic, Period: plan.Monthly})
-	lyon = nrExampleCarry(nets, lyon, effects, err, buy)
+	lyon, leffs, effects, err := nets.ApplyPlan(n, lyon, buy, plan.Purchase{By: tenancy.Admin("bea"), Plan: plan.Basic, Period: plan.Monthly})
+	if err != nil {
+		panic(err)
+	}
+	nrExamplePrint(effects, leffs)
 	fmt.Println("lyon usable:", lyon.Usable() == nil, "and", n.Widget("hq").Branches[0].Status)
 
 	// NET-09: the head's period ended unpaid on 2 April; its grace runs
 	// out on 17 April.
-	lapse := time.Date(2026, time.April, 17, 9, 0, 0, 0, time.UTC)
-	hq, _, err = lives.Advance(hq, lapse, nil)
+	hq = nrExampleFollow(lives, nets, n, hq, time.Date(2026, time.April, 17, 9, 0, 0, 0, time.UTC))
+	fmt.Println("widget at lyon visible:", n.Widget("lyon").Visible)
+	block, _ = hq.ScheduledFor(network.CauseHead)
+	hq = nrExampleFollow(lives, nets, n, hq, block)
+
+	back := time.Date(2026, time.May, 4, 9, 0, 0, 0, time.UTC)
+	hq, leffs, effects, err = nets.ApplyPlan(n, hq, back, plan.Purchase{By: tenancy.Admin("ada"), Plan: plan.Enterprise, Period: plan.Annual})
 	if err != nil {
 		panic(err)
 	}
-	effects, err = nets.Observe(n, hq, lapse)
-	hq = nrExampleCarry(nets, hq, effects, err, lapse)
-	fmt.Println("widget at lyon visible:", n.Widget("lyon").Visible)
-	deadline, _ = n.NextDeadline()
-	effects, err = nets.Advance(n, deadline, nil)
-	hq = nrExampleCarry(nets, hq, effects, err, deadline)
-
-	back := time.Date(2026, time.May, 4, 9, 0, 0, 0, time.UTC)
-	hq, _, effects, err = nets.ApplyPlan(n, hq, back, plan.Purchase{By: tenancy.Admin("ada"), Plan: plan.Enterprise, Period: plan.Annual})
-	hq = nrExampleCarry(nets, hq, effects, err, back)
+	nrExamplePrint(effects, leffs)
 	fmt.Println("widget at lyon visible:", n.Widget("lyon").Visible, "head usable:", hq.Usable() == nil)
 	// Output:
 	// 2026-03-02 NET-01 created hq to=ada
@@ -135,15 +166,17 @@ func Example_branchLifecycle() {
 	// lyon on trial until 2026-03-17 10:00
 	// 2026-03-17 NET-07 incompatible lyon deadline=2026-04-01
 	// widget at hq: lyon incompatible red: true
-	// 2026-04-01 NET-07 block lyon
+	// 2026-04-01 LIFE-08 block lyon
+	// 2026-04-01 NET-07 blocked lyon
 	// lyon usable: false
-	// 2026-04-03 NET-07 unblock lyon
+	// 2026-04-03 LIFE-08 unblock lyon
 	// 2026-04-03 NET-08 reconnected lyon
 	// lyon usable: true and connected
 	// 2026-04-17 NET-09 disabled hq deadline=2026-05-02
 	// widget at lyon visible: false
-	// 2026-05-02 NET-09 block hq
-	// 2026-05-04 NET-09 unblock hq
+	// 2026-05-02 LIFE-08 block hq
+	// 2026-05-02 NET-09 blocked hq
+	// 2026-05-04 LIFE-08 unblock hq
 	// 2026-05-04 NET-09 resumed hq
 	// widget at lyon visible: true head usable: true
 }
@@ -165,14 +198,26 @@ func ExampleNetwork_Widget() {
 		"milan":  nrExampleAccount(lives, "milan", "dan", plan.Basic, start, "ada"),
 	}
 	for _, id := range []tenancy.AccountID{"berlin", "lyon", "milan"} {
-		if _, err := nets.Connect(n, hq, accs[id], "ada", start); err != nil {
+		effects, err := nets.Connect(n, hq, accs[id], "ada", start)
+		if err != nil {
 			panic(err)
 		}
+		for _, e := range effects {
+			if e.Account == id {
+				if accs[id], _, err = nets.Carry(accs[id], e, start); err != nil {
+					panic(err)
+				}
+			}
+		}
 	}
-	// Milan cancels at once on 10 March and drops to free.
+	// Milan cancels at once on 10 March and drops to free; Align
+	// schedules its block, Observe tells the network.
 	drop := time.Date(2026, time.March, 10, 9, 0, 0, 0, time.UTC)
 	milan, _, err := lives.Apply(accs["milan"], drop, lifecycle.Plan{Cmd: plan.Cancel{By: tenancy.Admin("dan"), Now: true}})
 	if err != nil {
+		panic(err)
+	}
+	if milan, _, err = nets.Align(milan, drop); err != nil {
 		panic(err)
 	}
 	if _, err := nets.Observe(n, milan, drop); err != nil {

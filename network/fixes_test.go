@@ -11,28 +11,39 @@ import (
 	"github.com/tenancykit/tenancy/plan"
 )
 
-// NET-09 over NET-10: a lapsed head that bought a lesser plan while branches
-// are still connected may change to Enterprise, which resumes the network.
+// NET-09 over NET-10: a lapsed head whose branches are still connected may
+// go back to Enterprise, which resumes the network, and to nothing else: a
+// lesser plan, a trial or a cancellation is refused.
 func TestNET09_LapsedHeadMayReturnToEnterprise(t *testing.T) {
 	w, n, head, _ := nrDisabled(t)
 	at := time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
-	head = w.buy(head, at, plan.Basic, plan.Monthly)
-	nrWant(t, "observe Basic", n, w.observe(n, head, at))
 	if n.Status() != network.Disabled || n.Active() == 0 {
 		t.Fatalf("setup: status %v with %d active branches", n.Status(), n.Active())
 	}
-	// A cancellation is still locked (NET-10)...
-	_, _, _, err := w.net.ApplyPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda)})
-	nrWantRefusal(t, err, network.ErrHeadLocked, "NET-10")
-	// ...but the way back to Enterprise is open (NET-09).
-	head2, _, effs, err := w.net.ApplyPlan(n, head, at, plan.ChangePlan{By: tenancy.Admin(nrAda), Plan: plan.Enterprise, Period: plan.Monthly})
+	ada := tenancy.Admin(nrAda)
+	for _, cmd := range []plan.Command{
+		plan.Purchase{By: ada, Plan: plan.Basic, Period: plan.Monthly},
+		plan.Purchase{By: ada, Plan: plan.Professional, Period: plan.Annual},
+		plan.StartTrial{By: ada},
+		plan.Cancel{By: ada},
+	} {
+		nrRefuse(t, n, func() ([]network.Effect, error) {
+			_, _, effs, err := w.net.ApplyPlan(n, head, at, cmd)
+			return effs, err
+		}, network.ErrHeadLocked, "NET-10")
+	}
+	head2, _, effs, err := w.net.ApplyPlan(n, head, at, plan.Purchase{By: ada, Plan: plan.Enterprise, Period: plan.Monthly})
 	if err != nil {
-		t.Fatalf("ChangePlan to Enterprise on a disabled network: %v", err)
+		t.Fatalf("buying Enterprise on a disabled network: %v", err)
 	}
 	if head2.Sub.Plan != plan.Enterprise || n.Status() != network.Operating {
-		t.Fatalf("after the change: plan %s, network %v; want enterprise, operating", head2.Sub.Plan, n.Status())
+		t.Fatalf("after the purchase: plan %s, network %v; want enterprise, operating", head2.Sub.Plan, n.Status())
 	}
 	nrWant(t, "the network resumes", n, effs, nrEff{Kind: network.EffectResumed, Account: nrHQ, Rule: "NET-09", At: at})
+	// Back on Enterprise, the head's plan is locked again, Enterprise
+	// annual included.
+	_, _, _, err = w.net.ApplyPlan(n, head2, at, plan.ChangePlan{By: ada, Plan: plan.Enterprise, Period: plan.Annual})
+	nrWantRefusal(t, err, network.ErrHeadLocked, "NET-10")
 }
 
 // NET-06: an account that was ever in a network must buy before it joins
@@ -50,47 +61,44 @@ func TestNET06_NetworkedAccountOnTrialMustBuy(t *testing.T) {
 	nrRefuse(t, n, func() ([]network.Effect, error) { return w.net.Connect(n, head, shop, nrAda, nrT1) }, network.ErrMustBuy, "NET-06")
 }
 
-// NET-07 with LIFE-05: a blocked branch that is deleted is unlisted, and no
-// unblock is asked of an account that no longer exists.
-func TestNET07_DeletedBlockedBranchIsUnlistedWithoutUnblock(t *testing.T) {
+// NET-07 with LIFE-05: a blocked branch that is deleted is unlisted, under
+// LIFE-05; nothing is carried out on an account that no longer exists,
+// and its block went with it.
+func TestNET07_DeletedBlockedBranchIsUnlisted(t *testing.T) {
 	w, n, _, b := nrIncompatible(t)
 	d := n.Branches()[0].Deadline
-	for _, ef := range w.advanceNet(n, d) {
-		var err error
-		if b, _, err = w.net.Carry(b, ef, d); err != nil {
-			t.Fatal(err)
-		}
-	}
+	b, _, _ = w.follow(n, b, d)
 	if !b.BlockedFor(network.CauseBranch) {
 		t.Fatal("setup: the branch is not blocked")
 	}
+	nrStatus(t, n, b.ID, network.Blocked)
 	b = w.apply(b, d, lifecycle.Delete{By: tenancy.Service(), Confirm: b.ID})
+	if b.Blocked() || b.Network != "" {
+		t.Fatalf("deleted: blocks %v, network %q", b.Blocks, b.Network)
+	}
 	effs, err := w.net.Observe(n, b, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(effs) != 1 || effs[0].Kind != network.EffectDisconnected {
-		t.Fatalf("observing the deleted branch: %v; want one disconnection", effs)
-	}
+	nrWant(t, "observing the deleted branch", n, effs, nrEff{Kind: network.EffectDisconnected, Account: b.ID, Rule: "LIFE-05", At: d})
 	if _, listed := n.Branch(b.ID); listed {
 		t.Fatal("the deleted branch is still listed")
 	}
 	for _, ef := range effs {
-		if _, _, err := w.net.Carry(b, ef, d); err != nil && !errors.Is(err, lifecycle.ErrDeleted) {
-			t.Fatalf("carrying %v: %v", ef, err)
+		if _, _, err := w.net.Carry(b, ef, d); !errors.Is(err, lifecycle.ErrDeleted) {
+			t.Fatalf("carrying %v to a deleted account: %v, want lifecycle.ErrDeleted", ef, err)
 		}
 	}
 }
 
 // NET-07 and NET-09: Project lists, without changing anything, exactly the
-// blocks Advance will set if nobody acts, in order and numbered alike.
-func TestNET07_ProjectAgreesWithAdvance(t *testing.T) {
-	w, n, head, _ := nrIncompatible(t)
-	// The head lapses as well: cancel at once, then observe.
+// blocks the accounts have scheduled, and the accounts' own deadlines set
+// them at those instants if nobody acts.
+func TestNET07_ProjectAgreesWithTheAccounts(t *testing.T) {
+	w, n, head, b := nrIncompatible(t)
+	// The head lapses as well: cancel at once.
 	at := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
-	if _, _, _, err := w.net.ApplyPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda), Now: true}); err != nil {
-		t.Fatal(err)
-	}
+	head, _ = w.applyPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda), Now: true})
 	before := nrSnap(t, n)
 	proj := w.net.Project(n)
 	if after := nrSnap(t, n); after != before {
@@ -98,17 +106,23 @@ func TestNET07_ProjectAgreesWithAdvance(t *testing.T) {
 	}
 	// b1 is blocked on 17 April (2 April + 15 days), the head on 20 April
 	// (5 April + 15 days).
-	if len(proj) != 2 || proj[0].Account != "b1" || proj[1].Account != nrHQ ||
-		!proj[0].At.Equal(time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)) || !proj[1].At.Equal(time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)) {
+	b1At, hqAt := time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC), time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
+	if len(proj) != 2 || proj[0].Account != "b1" || proj[1].Account != nrHQ || !proj[0].At.Equal(b1At) || !proj[1].At.Equal(hqAt) ||
+		proj[0].Rule != "NET-07" || proj[1].Rule != "NET-09" || proj[0].Kind != network.EffectBlocked || proj[1].Kind != network.EffectBlocked {
 		t.Fatalf("projection %v", proj)
 	}
-	got := w.advanceNet(n, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	nrScheduled(t, b, network.CauseBranch, b1At)
+	nrScheduled(t, head, network.CauseHead, hqAt)
+	far := time.Date(2026, 4, 25, 0, 0, 0, 0, time.UTC)
+	_, got1, _ := w.follow(n, b, far)
+	_, got2, _ := w.follow(n, head, far)
+	got := append(got1, got2...)
 	if len(got) != len(proj) {
-		t.Fatalf("Advance gave %v, Project %v", got, proj)
+		t.Fatalf("the accounts gave %v, Project %v", got, proj)
 	}
 	for i := range got {
-		if got[i].ID() != proj[i].ID() || got[i].Cause != proj[i].Cause || got[i].Rule != proj[i].Rule {
-			t.Errorf("effect %d: Advance %v, Project %v", i, got[i], proj[i])
+		if got[i].Kind != proj[i].Kind || got[i].Account != proj[i].Account || !got[i].At.Equal(proj[i].At) || got[i].Rule != proj[i].Rule {
+			t.Errorf("block %d: the account gave %v, Project %v", i, got[i], proj[i])
 		}
 	}
 	if len(w.net.Project(n)) != 0 {

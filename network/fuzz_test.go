@@ -2,14 +2,17 @@ package network_test
 
 // The network decoder: whatever it accepts re-encodes to the same bytes and
 // keeps what the engine relies on (Active counts the connected and trial
-// branches, NextDeadline is the earliest deadline); whatever it refuses is
-// refused with network.ErrCorrupt and leaves the receiver as it was. The
-// invariants it guards serve the NET rules that read a stored network:
-// NET-01 (one head, never also a branch; an operating network has an active
-// head, so no head deadline), NET-07 (an incompatible or blocked branch has
-// the deadline that is its cause; a connected one has none), NET-09 (a
-// disabled network has the deadline that blocks its head), NET-11 (a
-// dissolved network lists no branch).
+// branches, a head deadline shows only on a disabled network); whatever it
+// refuses is refused with network.ErrCorrupt and leaves the receiver as it
+// was. The invariants it guards serve the NET rules that read a stored
+// network: NET-01 (one head, never also a branch; an operating network has
+// an active head, so no head deadline), NET-07 (an incompatible or blocked
+// branch has the deadline that is its cause; a connected one has none; a
+// block falls no earlier than its deadline), NET-09 (a head is blocked no
+// earlier than its deadline), NET-11 (a dissolved network lists no branch
+// and has no head deadline). A network has no deadline of its own: a
+// deadline in the past without its block is a state a network may be in
+// until the member's standing reaches it, and is accepted.
 
 import (
 	"bytes"
@@ -20,7 +23,6 @@ import (
 	"time"
 
 	"github.com/tenancykit/tenancy"
-	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/network"
 	"github.com/tenancykit/tenancy/plan"
 )
@@ -45,10 +47,10 @@ func nrSeedNetworks(t testing.TB) map[string]*network.Network {
 	b3, _ := w.connect(n, head, w.branch("b3", plan.Basic, plan.Annual), nrT1)
 	b4, _ := w.connect(n, head, w.branch("b4", plan.Standard, plan.Annual), nrT1)
 	drop4 := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
-	w.observe(n, w.plan(b4, drop4, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop4)
-	w.advanceNet(n, time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
+	b4, _ = w.sync(n, w.plan(b4, drop4, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop4)
+	w.follow(n, b4, time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
 	drop3 := time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)
-	w.observe(n, w.plan(b3, drop3, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop3)
+	w.sync(n, w.plan(b3, drop3, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop3)
 	out["operating, every branch status"] = n
 
 	// A branch in Berlin, incompatible since a time with nanoseconds.
@@ -65,14 +67,19 @@ func nrSeedNetworks(t testing.TB) map[string]*network.Network {
 	bb = w.apply(bb, nrT0, nrAddAda)
 	bb, _ = w.connect(n, head, w.buy(bb, nrT0, plan.Basic, plan.Monthly), nrT1)
 	drop := time.Date(2026, 3, 28, 23, 59, 59, 123456789, berlin)
-	w.observe(n, w.plan(bb, drop, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop)
+	w.sync(n, w.plan(bb, drop, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop)
 	out["incompatible in Berlin"] = n
 
 	_, n, _, _ = nrDisabled(t)
 	out["disabled"] = n
-	w, n, _, _ = nrDisabled(t)
-	w.advanceNet(n, time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC))
+	w, n, hq, _ := nrDisabled(t)
+	w.follow(n, hq, time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC))
 	out["disabled, head blocked"] = n
+	w, n, hq, b1 := nrDisabled(t)
+	paid := time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
+	w.disconnect(n, hq, b1, paid)
+	w.applyPlan(n, hq, paid, plan.Purchase{By: tenancy.Admin(nrAda), Plan: plan.Professional, Period: plan.Monthly})
+	out["disabled, the head paying for Professional"] = n
 
 	w = nrNew(t)
 	n, head = w.create(w.head(plan.Annual), nrCreated)
@@ -91,14 +98,12 @@ func nrSeedNetworks(t testing.TB) map[string]*network.Network {
 			}
 		}
 	}
-	if !out["disabled, head blocked"].HeadBlocked() || out["disabled"].Status() != network.Disabled || out["dissolved"].Status() != network.Dissolved {
+	if !out["disabled, head blocked"].HeadBlocked() || out["disabled"].Status() != network.Disabled || out["dissolved"].Status() != network.Dissolved ||
+		!out["disabled, the head paying for Professional"].HeadDeadline().IsZero() {
 		t.Fatalf("the seeds are not in the states they are named after")
 	}
 	return out
 }
-
-// nrAddAda has bea add ada as an administrator.
-var nrAddAda = lifecycle.AddUser{By: tenancy.Admin(nrBea), User: nrAda, Role: tenancy.RoleAdministrator}
 
 // nrDecodeState is what a decode must leave alone or produce: the encoding
 // and what the engine reads besides.
@@ -215,8 +220,8 @@ func TestNetworkJSON_BrokenStatesRefused(t *testing.T) {
 	if n.Active() != 2 || n.Len() != 4 {
 		t.Errorf("decoded: Active %d Len %d, want 2 and 4", n.Active(), n.Len())
 	}
-	if d, ok := n.NextDeadline(); !ok || !d.Equal(time.Date(2026, 4, 25, 9, 0, 0, 0, time.UTC)) {
-		t.Errorf("decoded NextDeadline() = %v, %v; want 25 April 09:00", d, ok)
+	if b, _ := n.Branch("b3"); !b.Deadline.Equal(time.Date(2026, 4, 25, 9, 0, 0, 0, time.UTC)) || n.HeadDeadline() != (time.Time{}) {
+		t.Errorf("decoded: b3's deadline %v, head deadline %v; want 25 April 09:00 and none", b.Deadline, n.HeadDeadline())
 	}
 
 	// edit replaces old with new in base, which must contain old once.
@@ -242,9 +247,6 @@ func TestNetworkJSON_BrokenStatesRefused(t *testing.T) {
 		{"a branch on trial with a deadline (NET-06)", edit(valid, `"account":"b2","status":"trial","since":"2026-03-02T10:00:00Z"`, `"account":"b2","status":"trial","since":"2026-03-02T10:00:00Z","deadline":"2026-05-01T00:00:00Z"`), "with a deadline"},
 		{"an operating network with a head deadline (NET-01)", edit(valid, `"status":"operating",`, `"status":"operating","head_deadline":"2026-05-01T00:00:00Z",`), "operating network"},
 		{"an operating network with a blocked head (NET-01)", edit(valid, `"status":"operating",`, `"status":"operating","head_blocked":true,`), "operating network"},
-		{"a disabled network without a head deadline (NET-09)", edit(disabled, `"head_deadline":"2026-05-02T09:00:00Z",`, ``), "without the deadline"},
-		{"a head deadline passed without a block (NET-09)", edit(edit(disabled, `"head_blocked":true,`, ``), `"updated":"2026-05-02T09:00:00Z"`, `"updated":"2026-05-02T09:00:00.000000001Z"`), "without a block"},
-		{"an incompatible branch whose deadline passed without a block (NET-07)", edit(valid, `"deadline":"2026-04-25T09:00:00Z"`, `"deadline":"2026-04-19T09:00:00Z"`), "without a block"},
 		{"a branch blocked before its deadline (NET-07)", edit(valid, `"since":"2026-04-17T09:00:00Z","deadline":"2026-04-17T09:00:00Z"`, `"since":"2026-04-17T09:00:00Z","deadline":"2026-04-18T09:00:00Z"`), "before its deadline"},
 		{"a branch status dated after the last change", edit(valid, `"since":"2026-04-10T09:00:00Z"`, `"since":"2026-04-20T09:00:00.000000001Z"`), "last change"},
 		{"a branch without a status time", edit(valid, `"account":"b1","status":"connected","since":"2026-03-02T10:00:00Z"`, `"account":"b1","status":"connected"`), "since"},
@@ -262,6 +264,7 @@ func TestNetworkJSON_BrokenStatesRefused(t *testing.T) {
 		{"trailing data: garbage", valid + ` x`, ""},
 		{"a branch list that is not a list", edit(valid, `"branches":[`, `"branches":{"b":[`) + "}", ""},
 		{"a negative number", edit(valid, `"seq":12`, `"seq":-1`), ""},
+		{"a negative watermark", edit(valid, `"account":"b1","status":"connected","since":"2026-03-02T10:00:00Z"`, `"account":"b1","status":"connected","since":"2026-03-02T10:00:00Z","seen":-3`), ""},
 		{"a time that is not one", edit(valid, `"updated":"2026-04-20T09:00:00Z"`, `"updated":"20 April 2026"`), ""},
 		{"not an object", `[]`, ""},
 		{"null", `null`, "schema version 0"},
@@ -288,5 +291,43 @@ func TestNetworkJSON_BrokenStatesRefused(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNetworkJSON_LateStatesAccepted lists states a network may be in while
+// a member's standing is on its way to it, which the decoder accepts: a
+// deadline of an incompatible branch or of the head passed without its
+// block (the block is the account's, NET-07, NET-09), and a disabled
+// network without a head deadline (its head pays for a plan other than
+// Enterprise, NET-09). Each re-encodes to itself, with its watermarks.
+func TestNetworkJSON_LateStatesAccepted(t *testing.T) {
+	for name, s := range map[string]string{
+		"an incompatible branch past its deadline": `{"v":1,"head":"hq","origin":3,"zone":"eu","status":"operating","head_seen":5,"branches":[` +
+			`{"account":"b3","status":"incompatible","since":"2026-04-02T09:00:00Z","deadline":"2026-04-17T09:00:00Z","seen":9}],` +
+			`"updated":"2026-04-20T09:00:00Z","seq":4}`,
+		"a head past its deadline": `{"v":1,"head":"hq","zone":"eu","status":"disabled","head_deadline":"2026-05-02T09:00:00Z","branches":[],` +
+			`"updated":"2026-05-09T09:00:00Z"}`,
+		"a disabled network whose head pays": `{"v":1,"head":"hq","zone":"eu","status":"disabled","branches":[],"updated":"2026-04-20T09:00:00Z"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var n network.Network
+			if err := n.UnmarshalJSON([]byte(s)); err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if b, _ := n.MarshalJSON(); string(b) != s {
+				t.Fatalf("does not re-encode to itself:\n%s\n%s", s, b)
+			}
+			nrCheck(t, &n)
+		})
+	}
+	var n network.Network
+	s := `{"v":1,"head":"hq","origin":3,"zone":"eu","status":"operating","head_seen":5,"branches":[` +
+		`{"account":"b3","status":"incompatible","since":"2026-04-02T09:00:00Z","deadline":"2026-04-17T09:00:00Z","seen":9}],` +
+		`"updated":"2026-04-20T09:00:00Z","seq":4}`
+	if err := n.UnmarshalJSON([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := n.Branch("b3"); n.ID() != "hq@3" || n.Origin() != 3 || b.Seen != 9 {
+		t.Errorf("decoded: ID %s, b3 seen %d; want hq@3 and 9", n.ID(), b.Seen)
 	}
 }

@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +14,7 @@ import (
 	"time"
 	_ "time/tzdata" // the test's time zones must load on any machine
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
@@ -25,19 +26,29 @@ import (
 )
 
 // TestNetworkMachine drives a world of several accounts (some sharing
-// administrators, in one or two domain zones) and up to three branch
-// networks through random steps: creating networks, connecting and
-// disconnecting branches, dissolving, plan commands on members through
-// ApplyPlan (with their preview), plan commands on accounts outside any
-// network, logins, user changes, clock jumps with or without a service that
-// keeps up, and advancing accounts and networks. The harness works as a
-// service would: it carries every account-addressed effect with Carry and
-// observes every change of a member.
+// administrators, in one or two domain zones and four time zones) and up
+// to three branch networks through random steps: creating networks,
+// connecting and disconnecting branches, dissolving, plan commands on
+// members through ApplyPlan (with their preview), plan commands on
+// accounts outside any network, payments, logins, user changes, deletions,
+// clock jumps with or without a service that keeps up, units of work rolled
+// back, and commands dated before a network's last change.
+//
+// The harness works as a service does without package fleet: it carries
+// every effect of a network command addressed to an account with Carry
+// (sometimes twice), follows every change of an account with Align, and
+// tells the account's network its standing: at once through Observe, or,
+// in runs with deferred delivery, through an outbox delivered later with
+// Deliver, in random order and sometimes twice. Time passes for an account
+// one deadline at a time (its scheduled blocks included), or, for a late
+// service, in one jump followed by one Align.
 //
 // The test keeps its own model of every network and predicts each
-// command's outcome: the refusal (sentinel and rule) or the exact effects.
-// After every step it checks the world against the model and the NET rules;
-// each invariant is stated in a comment that cites its rule.
+// command's and each standing's outcome: the refusal (sentinel and rule)
+// or the exact effects. After every step it checks the world against the
+// model and the NET rules; each invariant is stated in a comment that
+// cites its rule. The invariants that tie a network to its members' own
+// state hold once every standing has been delivered, and are checked then.
 func TestNetworkMachine(t *testing.T) {
 	stats := map[string]int{}
 	rapid.Check(t, func(rt *rapid.T) {
@@ -48,12 +59,13 @@ func TestNetworkMachine(t *testing.T) {
 			w.step(rt)
 			w.check(rt)
 		}
+		w.flush(rt, len(w.outbox))
+		w.check(rt)
 		w.stats[fmt.Sprintf("run ended with %d networks", len(w.nets))]++
 	})
-	keys := slices.Sorted(maps.Keys(stats))
 	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "\n  %-66s %6d", k, stats[k])
+	for _, k := range slices.Sorted(maps.Keys(stats)) {
+		fmt.Fprintf(&b, "\n  %-70s %6d", k, stats[k])
 	}
 	t.Logf("coverage:%s", b.String())
 }
@@ -64,7 +76,7 @@ var (
 	nmSteps = []string{
 		"create", "connect", "connect", "connect", "connect", "connect", "disconnect", "disconnect", "dissolve",
 		"plan", "plan", "plan", "plan", "plan", "pay", "pay", "jump", "jump", "jump", "advance all", "advance one", "observe",
-		"login", "people", "back", "carry elsewhere",
+		"deliver", "deliver", "deliver", "login", "people", "delete", "back", "carry elsewhere", "unit of work",
 	}
 	nmFirstSteps = []string{"create", "create", "create", "create", "plan", "plan", "jump", "login", "people"}
 )
@@ -77,16 +89,15 @@ var (
 	nmStranger = tenancy.UserID("mallory")
 )
 
-// nmRules are the rules each effect kind cites; a block or unblock of a head
-// cites NET-09 (nmHeadRule).
+// nmRules are the rules each effect kind cites, unless the effect says
+// otherwise: every effect of the head's standing cites NET-09, and a
+// deleted branch is disconnected under LIFE-05.
 var nmRules = map[network.EffectKind]tenancy.RuleID{
 	network.EffectCreated: "NET-01", network.EffectConnected: "NET-02", network.EffectStartTrial: "NET-06",
 	network.EffectNotify: "NET-13", network.EffectDisconnected: "NET-13", network.EffectIncompatible: "NET-07",
-	network.EffectReconnected: "NET-08", network.EffectBlock: "NET-07", network.EffectUnblock: "NET-07",
-	network.EffectDisabled: "NET-09", network.EffectResumed: "NET-09", network.EffectDissolved: "NET-11",
+	network.EffectReconnected: "NET-08", network.EffectBlocked: "NET-07", network.EffectDisabled: "NET-09",
+	network.EffectResumed: "NET-09", network.EffectDissolved: "NET-11",
 }
-
-const nmHeadRule tenancy.RuleID = "NET-09"
 
 // ---------------------------------------------------------------------------
 // The model of one network
@@ -96,17 +107,22 @@ type nmBranch struct {
 	Status   network.BranchStatus
 	Since    time.Time
 	Deadline time.Time
+	Seen     uint64
 }
 
 // nmModel is the test's own account of one network, moved only by the
 // test's predictions.
 type nmModel struct {
-	head         tenancy.AccountID
-	zone         string
-	status       network.Status
-	branches     map[tenancy.AccountID]nmBranch
-	headDeadline time.Time // kept after the head is blocked, as the JSON form keeps it
+	head     tenancy.AccountID
+	origin   uint64
+	zone     string
+	status   network.Status
+	branches map[tenancy.AccountID]nmBranch
+	// headDeadline is kept after the head is blocked (it is then the
+	// block's time), as the JSON form keeps it.
+	headDeadline time.Time
 	headBlocked  bool
+	headSeen     uint64
 	updated      time.Time
 	seq          uint64
 }
@@ -116,10 +132,30 @@ func (m nmModel) clone() nmModel {
 	return m
 }
 
-// effect numbers a predicted effect in the model's history.
-func (m *nmModel) effect(k network.EffectKind, acc tenancy.AccountID, at time.Time, e network.Effect) network.Effect {
+// id is the network's ID: the head and its Seq at creation.
+func (m *nmModel) id() string { return fmt.Sprintf("%s@%d", m.head, m.origin) }
+
+// touch moves the last change to at, if later.
+func (m *nmModel) touch(at time.Time) {
+	if at.After(m.updated) {
+		m.updated = at
+	}
+}
+
+// command numbers a predicted effect of a command in the network's
+// history.
+func (m *nmModel) command(k network.EffectKind, acc tenancy.AccountID, at time.Time, e network.Effect) network.Effect {
 	m.seq++
-	e.Kind, e.Network, e.Account, e.At, e.Seq = k, m.head, acc, at, m.seq
+	e.Kind, e.Network, e.Head, e.Account, e.At, e.Seq = k, m.id(), m.head, acc, at, m.seq
+	if e.Rule == "" {
+		e.Rule = nmRules[k]
+	}
+	return e
+}
+
+// standing is a predicted effect of standing s.
+func (m *nmModel) standing(k network.EffectKind, s network.Standing, e network.Effect) network.Effect {
+	e.Kind, e.Network, e.Head, e.Account, e.At, e.Standing = k, m.id(), m.head, s.Account, s.At, s.Seq
 	if e.Rule == "" {
 		e.Rule = nmRules[k]
 	}
@@ -145,18 +181,6 @@ func (m *nmModel) headDue() time.Time {
 	return time.Time{}
 }
 
-// next is the model's next deadline: the earliest incompatible branch's, or
-// the unblocked head's of a disabled network.
-func (m *nmModel) next() (time.Time, bool) {
-	next := m.headDue()
-	for _, b := range m.branches {
-		if b.Status == network.Incompatible && (next.IsZero() || b.Deadline.Before(next)) {
-			next = b.Deadline
-		}
-	}
-	return next, !next.IsZero()
-}
-
 // nmWant is a predicted outcome: a refusal, or the effects and the model
 // after the command.
 type nmWant struct {
@@ -169,14 +193,11 @@ type nmWant struct {
 
 func nmRefuse(err error, rule tenancy.RuleID) nmWant { return nmWant{err: err, rule: rule} }
 
-// ready predicts the refusals every command but Create and Advance starts
-// with: time going back, a deadline due, a dissolved network.
+// ready predicts the refusals every command but Create starts with: time
+// going back, a dissolved network.
 func (m *nmModel) ready(now time.Time) (nmWant, bool) {
 	if now.Before(m.updated) {
 		return nmRefuse(tenancy.ErrTimeWentBack, ""), false
-	}
-	if d, ok := m.next(); ok && !d.After(now) {
-		return nmRefuse(network.ErrNotAdvanced, ""), false
 	}
 	if m.status == network.Dissolved {
 		return nmRefuse(tenancy.ErrRefused, "NET-11"), false
@@ -190,6 +211,12 @@ type nmNet struct {
 	n    *network.Network
 	mod  nmModel
 	seen map[string]bool
+}
+
+// nmMsg is a standing on its way to the network headed by head.
+type nmMsg struct {
+	head tenancy.AccountID
+	s    network.Standing
 }
 
 // ---------------------------------------------------------------------------
@@ -207,12 +234,19 @@ type nmWorld struct {
 	accs  map[tenancy.AccountID]lifecycle.Account
 	ids   []tenancy.AccountID
 	nets  []*nmNet
-	// dirty lists accounts changed since their network last observed them.
-	dirty []tenancy.AccountID
+	// deferred routes standings through outbox.
+	deferred bool
+	outbox   []nmMsg
+	// below holds, for an account that needs the plan compatibility
+	// check's block (a branch below a trial, a head below a commercial
+	// plan), when it came onto the free plan to start needing it; late
+	// holds the same instant for an account a late service aligned
+	// after the block was due.
+	below, late map[tenancy.AccountID]time.Time
 	// seen holds every effect ID of every network; announced the deadline
 	// each branch or head was last given (NET-07, NET-09).
 	seen      map[string]bool
-	announced map[[2]tenancy.AccountID]time.Time
+	announced map[[2]string]time.Time
 	recent    []network.Effect
 	lastErr   error // the last refusal run saw
 	stats     map[string]int
@@ -242,12 +276,14 @@ func nmNewWorld(t *rapid.T, stats map[string]int) *nmWorld {
 	if err != nil {
 		t.Fatalf("network.NewEngine(%+v): %v", pol, err)
 	}
-	if eng.Policy() != pol {
+	if eng.Policy() != pol || eng.Lives() != lives {
 		t.Fatalf("Policy() = %+v, want %+v", eng.Policy(), pol)
 	}
 	w := &nmWorld{lives: lives, eng: eng, cat: plans.Catalog(), pol: pol,
-		accs: map[tenancy.AccountID]lifecycle.Account{}, seen: map[string]bool{},
-		announced: map[[2]tenancy.AccountID]time.Time{}, stats: stats}
+		accs: map[tenancy.AccountID]lifecycle.Account{}, seen: map[string]bool{}, late: map[tenancy.AccountID]time.Time{},
+		below:     map[tenancy.AccountID]time.Time{},
+		announced: map[[2]string]time.Time{}, stats: stats}
+	w.deferred = rapid.Bool().Draw(t, "deferred delivery")
 	for _, z := range nmZones {
 		loc, err := time.LoadLocation(z)
 		if err != nil {
@@ -341,6 +377,49 @@ func (w *nmWorld) enterprise(acc lifecycle.Account) bool {
 	return w.commercial(acc) && w.kind(acc) == plan.KindEnterprise
 }
 
+// level is how far acc's plan goes, as its network must see it: Enterprise
+// (NET-01), commercial (NET-02), a trial (NET-06), or free (suspended and
+// deleted accounts included).
+func (w *nmWorld) level(acc lifecycle.Account) network.Level {
+	switch {
+	case w.enterprise(acc):
+		return network.LevelEnterprise
+	case w.commercial(acc):
+		return network.LevelCommercial
+	case acc.Stage == lifecycle.StageActive && acc.Sub.Status == plan.StatusTrial:
+		return network.LevelTrial
+	}
+	return network.LevelFree
+}
+
+// cause is the cause of acc's plan compatibility block: the head's
+// (NET-09) or a branch's (NET-07).
+func nmCause(acc lifecycle.Account) lifecycle.Cause {
+	if acc.Network != "" && acc.Network == acc.ID {
+		return network.CauseHead
+	}
+	return network.CauseBranch
+}
+
+// standing is the model's own reading of acc's standing, for the network
+// headed by head.
+func (w *nmWorld) standing(acc lifecycle.Account, head tenancy.AccountID) network.Standing {
+	s := network.Standing{Account: acc.ID, Network: head, Seq: acc.Seq, At: acc.Updated, Level: w.level(acc),
+		Deleted: acc.Stage == lifecycle.StageDeleted}
+	c := nmCause(acc)
+	for _, b := range acc.Blocks {
+		if b.Cause == c {
+			s.Blocked, s.Deadline = true, b.Since
+		}
+	}
+	for _, b := range acc.Scheduled {
+		if b.Cause == c {
+			s.Deadline = b.Since
+		}
+	}
+	return s
+}
+
 // nmAdmin reports whether u administers acc and is not dismissed.
 func nmAdmin(acc lifecycle.Account, u tenancy.UserID) bool {
 	m, ok := acc.User(u)
@@ -368,10 +447,15 @@ func (w *nmWorld) netOf(id tenancy.AccountID) *nmNet {
 	return nil
 }
 
-func (w *nmWorld) markDirty(id tenancy.AccountID) {
-	if !slices.Contains(w.dirty, id) {
-		w.dirty = append(w.dirty, id)
+// netByHead returns the latest network created around head, nil if none:
+// a service keys its networks by their head.
+func (w *nmWorld) netByHead(head tenancy.AccountID) *nmNet {
+	for i := len(w.nets) - 1; i >= 0; i-- {
+		if w.nets[i].mod.head == head {
+			return w.nets[i]
+		}
 	}
+	return nil
 }
 
 // cmdTime is the clock, given in any of the zones: the engines convert.
@@ -385,153 +469,315 @@ func (w *nmWorld) tick(t *rapid.T) {
 	w.now = w.now.Add(rapid.SampledFrom([]time.Duration{0, 0, time.Nanosecond, time.Second, time.Minute, time.Hour}).Draw(t, "command duration"))
 }
 
-// floor is the latest change in the world: no deadline is processed
-// before it.
-func (w *nmWorld) floor() time.Time {
-	var f time.Time
-	for _, id := range w.ids {
-		if u := w.accs[id].Updated; u.After(f) {
-			f = u
-		}
-	}
-	for _, m := range w.nets {
-		if u := m.n.Updated(); u.After(f) {
-			f = u
-		}
-	}
-	return f
-}
-
-// earliest is the world's next deadline, accounts' and networks'.
+// earliest is the world's next deadline: the accounts'; a network has
+// none.
 func (w *nmWorld) earliest() (time.Time, bool) {
 	var next time.Time
-	consider := func(d time.Time, ok bool) {
-		if ok && (next.IsZero() || d.Before(next)) {
-			next = d
-		}
-	}
 	for _, id := range w.ids {
 		if a := w.accs[id]; a.Stage != lifecycle.StageDeleted {
-			consider(a.NextDeadline())
+			if d, ok := a.NextDeadline(); ok && (next.IsZero() || d.Before(next)) {
+				next = d
+			}
 		}
-	}
-	for _, m := range w.live() {
-		consider(m.n.NextDeadline())
 	}
 	return next, !next.IsZero()
 }
 
 // ---------------------------------------------------------------------------
-// The service: advancing, observing, carrying
+// The service: advancing, aligning, telling the network, carrying
 
 // bringUp advances an account to now, as a service does before it acts on
-// it; a changed account is marked for observing.
+// it: mostly one deadline at a time, each change followed at its instant;
+// sometimes, as a service that fell behind, in one go followed once at
+// now.
 func (w *nmWorld) bringUp(t *rapid.T, id tenancy.AccountID, now time.Time) {
 	acc, ok := w.accs[id]
-	if !ok {
+	if !ok || acc.Stage == lifecycle.StageDeleted {
 		return
 	}
-	got, effs, err := w.lives.Advance(acc, now, nil)
+	if nmOneIn(t, "a late service?", 8) {
+		got, effs, err := w.lives.Advance(acc, now, nil)
+		if err != nil {
+			t.Fatalf("lifecycle Advance(%s, %v): %v", id, now, err)
+		}
+		if len(effs) > 0 {
+			w.accs[id] = got
+			w.changed(t, id, acc, now)
+			if b, ok := w.below[id]; ok && b.AddDate(0, 0, w.pol.GraceDays).Before(now) {
+				w.late[id] = b
+			}
+			w.stats["service: account advanced late"]++
+		}
+		return
+	}
+	for {
+		acc = w.accs[id]
+		next, ok := acc.NextDeadline()
+		if !ok || next.After(now) || acc.Stage == lifecycle.StageDeleted {
+			return
+		}
+		got, effs, err := w.lives.Advance(acc, next, nil)
+		if err != nil {
+			t.Fatalf("lifecycle Advance(%s, %v): %v", id, next, err)
+		}
+		if len(effs) == 0 {
+			t.Fatalf("lifecycle Advance(%s) to its next deadline %v did nothing", id, next)
+		}
+		for _, e := range effs {
+			if e.Kind == lifecycle.EffectBlock {
+				w.stats["service: a scheduled block fell: "+string(e.Cause)[:6]]++
+			}
+		}
+		w.accs[id] = got
+		w.changed(t, id, acc, next)
+	}
+}
+
+// changed follows a change of account id (before it was before) at at:
+// Align, checked against the model's own alignment, then the account's
+// standing goes to the network it is in, or was in.
+func (w *nmWorld) changed(t *rapid.T, id tenancy.AccountID, before lifecycle.Account, at time.Time) {
+	acc := w.accs[id]
+	wantAcc, wantEffs, err := w.wantAlign(acc, at)
 	if err != nil {
-		t.Fatalf("lifecycle Advance(%s, %v): %v", id, now, err)
+		t.Fatalf("the model's Align(%s): %v", id, err)
+	}
+	got, effs, err := w.eng.Align(acc, at)
+	if err != nil {
+		t.Fatalf("Align(%s, %v): %v", id, at, err)
+	}
+	if d := nmDiff(wantAcc, got); d != "" {
+		t.Fatalf("Align(%s): account differs from the model (-want +got):\n%s", id, d)
+	}
+	if d := nmDiff(wantEffs, effs); d != "" {
+		t.Fatalf("Align(%s): effects differ from the model (-want +got):\n%s", id, d)
 	}
 	if len(effs) > 0 {
-		w.accs[id] = got
-		w.markDirty(id)
-		w.stats["service: account advanced"]++
+		w.stats["align: "+effs[0].Kind.String()]++
 	}
-}
-
-// prepare usually brings the accounts a command involves up to now and
-// observes them; sometimes the command runs on the stored values.
-func (w *nmWorld) prepare(t *rapid.T, now time.Time, ids ...tenancy.AccountID) {
-	if nmOneIn(t, "command on stale accounts?", 4) {
+	w.accs[id] = got
+	w.note(got)
+	head := cmp.Or(got.Network, before.Network)
+	if head == "" {
 		return
 	}
-	for _, id := range ids {
-		w.bringUp(t, id, now)
-	}
-	w.reconcile(t, now)
+	w.send(t, head, got)
 }
 
-// reconcile observes every changed member in its network at now, advancing
-// the network first when a deadline is due, and carries the effects, until
-// nothing is left to observe.
-func (w *nmWorld) reconcile(t *rapid.T, now time.Time) {
-	for guard := 0; len(w.dirty) > 0; guard++ {
-		if guard > 1000 {
-			t.Fatalf("observing never settles: %v", w.dirty)
-		}
-		id := w.dirty[0]
-		w.dirty = w.dirty[1:]
-		m := w.netOf(id)
-		if m == nil {
+// needs reports whether acc needs the plan compatibility check's block: a
+// branch below a trial (NET-07), a head below a commercial plan (NET-09).
+func (w *nmWorld) needs(acc lifecycle.Account) (lifecycle.Cause, bool) {
+	lvl := w.level(acc)
+	switch {
+	case acc.Stage == lifecycle.StageDeleted || acc.Network == "":
+		return "", false
+	case acc.Network == acc.ID:
+		return network.CauseHead, lvl < network.LevelCommercial
+	}
+	return network.CauseBranch, lvl < network.LevelTrial
+}
+
+// note records when acc started needing its block, after any change.
+func (w *nmWorld) note(acc lifecycle.Account) {
+	if _, need := w.needs(acc); !need {
+		delete(w.below, acc.ID)
+		return
+	}
+	if _, ok := w.below[acc.ID]; !ok {
+		w.below[acc.ID] = acc.Sub.FreeSince
+	}
+}
+
+// wantAlign is the model of Align (NET-07, NET-09): a branch below a trial
+// or a head below a commercial plan gets a block scheduled GraceDays after
+// it came onto the free plan (set at once when that is past), unless one
+// is set or scheduled; a member good enough again, or an account out of
+// every network, has it lifted.
+func (w *nmWorld) wantAlign(acc lifecycle.Account, now time.Time) (lifecycle.Account, []lifecycle.Effect, error) {
+	if acc.Stage == lifecycle.StageDeleted {
+		return acc, nil, nil
+	}
+	lvl := w.level(acc)
+	head := acc.Network != "" && acc.Network == acc.ID
+	branch := acc.Network != "" && !head
+	var out []lifecycle.Effect
+	for _, c := range []struct {
+		cause lifecycle.Cause
+		need  bool
+	}{{network.CauseBranch, branch && lvl < network.LevelTrial}, {network.CauseHead, head && lvl < network.LevelCommercial}} {
+		_, scheduled := acc.ScheduledFor(c.cause)
+		have := scheduled || acc.BlockedFor(c.cause)
+		var cmd lifecycle.Command
+		switch {
+		case c.need && !have:
+			cmd = lifecycle.SetBlock{By: tenancy.Service(), Cause: c.cause, At: acc.Sub.FreeSince.In(acc.Location()).AddDate(0, 0, w.pol.GraceDays)}
+		case !c.need && have:
+			cmd = lifecycle.LiftBlock{By: tenancy.Service(), Cause: c.cause}
+		default:
 			continue
 		}
-		if d, ok := m.n.NextDeadline(); ok && !d.After(now) {
-			w.advanceNet(t, m, now)
+		var effs []lifecycle.Effect
+		var err error
+		if acc, effs, err = w.lives.Apply(acc, now, cmd); err != nil {
+			return acc, out, err
 		}
-		w.observe(t, m, id, now)
+		out = append(out, effs...)
 	}
+	return acc, out, nil
 }
 
-// schedule runs the service's scheduler up to target: every deadline of an
-// account or a network fires at its own instant, in order (never before
-// the world's last change), and everything changed is observed.
-func (w *nmWorld) schedule(t *rapid.T, target time.Time) {
-	for guard := 0; ; guard++ {
-		if guard > 5000 {
-			t.Fatalf("the scheduler never reaches %v", target)
+// send tells the network headed by head of acc's standing: at once, or
+// through the outbox.
+func (w *nmWorld) send(t *rapid.T, head tenancy.AccountID, acc lifecycle.Account) {
+	s := w.eng.StandingOf(acc)
+	// NET-07 to NET-09: the standing says what the account's own state
+	// says, as of its last change.
+	if want := w.standing(acc, acc.Network); !s.Same(want) || s.Seq != want.Seq || !s.At.Equal(want.At) {
+		t.Fatalf("StandingOf(%s) = %+v, the model says %+v", acc.ID, s, want)
+	}
+	s.Network = head
+	if w.deferred {
+		w.outbox = append(w.outbox, nmMsg{head: head, s: s})
+		if nmOneIn(t, "send twice?", 8) {
+			w.outbox = append(w.outbox, nmMsg{head: head, s: s})
 		}
-		next, ok := w.earliest()
-		if !ok || next.After(target) {
+		return
+	}
+	m := w.netByHead(head)
+	if m == nil {
+		t.Fatalf("a standing for %s, which heads no network", head)
+	}
+	_, listed := m.mod.branches[acc.ID]
+	if listed || acc.ID == m.mod.head {
+		w.observe(t, m, acc, w.now)
+		return
+	}
+	w.deliver(t, m, s)
+}
+
+// flush delivers up to k standings of the outbox, drawn in random order
+// (an older standing may come after a newer one), and checks that the
+// order across accounts does not matter.
+func (w *nmWorld) flush(t *rapid.T, k int) {
+	if len(w.outbox) == 0 || k <= 0 {
+		return
+	}
+	var batch []nmMsg
+	for range k {
+		if len(w.outbox) == 0 {
 			break
 		}
-		at := next
-		if f := w.floor(); f.After(at) {
-			at = f
-			w.stats["scheduler: late deadline"]++
+		i := rapid.IntRange(0, len(w.outbox)-1).Draw(t, "message")
+		batch = append(batch, w.outbox[i])
+		w.outbox = slices.Delete(w.outbox, i, i+1)
+	}
+	// NET-07 to NET-09: standings of different members commute. A clone
+	// of each network gets the batch grouped by account, each account's
+	// standings in the order drawn; it must end as the network does, with
+	// the same effects.
+	clones := map[*nmNet]*network.Network{}
+	got := map[*nmNet][]string{}
+	for _, msg := range batch {
+		if m := w.netByHead(msg.head); m != nil && clones[m] == nil {
+			clones[m] = m.n.Clone()
 		}
-		w.now = at
-		for _, m := range w.live() {
-			if d, ok := m.n.NextDeadline(); ok && !d.After(at) {
-				w.advanceNet(t, m, at)
+	}
+	for _, msg := range batch {
+		if m := w.netByHead(msg.head); m != nil {
+			for _, e := range w.deliver(t, m, msg.s) {
+				got[m] = append(got[m], e.ID())
 			}
 		}
-		for _, id := range w.ids {
-			if d, ok := w.accs[id].NextDeadline(); ok && w.accs[id].Stage != lifecycle.StageDeleted && !d.After(at) {
-				w.bringUp(t, id, at)
+	}
+	grouped := slices.Clone(batch)
+	slices.SortStableFunc(grouped, func(a, b nmMsg) int { return strings.Compare(string(a.s.Account), string(b.s.Account)) })
+	for m, c := range clones {
+		var ids []string
+		for _, msg := range grouped {
+			if w.netByHead(msg.head) != m {
+				continue
+			}
+			effs, err := w.eng.Deliver(c, msg.s)
+			if err != nil {
+				t.Fatalf("Deliver to the clone: %v", err)
+			}
+			for _, e := range effs {
+				ids = append(ids, e.ID())
 			}
 		}
-		w.reconcile(t, at)
+		slices.Sort(ids)
+		want := slices.Clone(got[m])
+		slices.Sort(want)
+		if !slices.Equal(ids, want) || nmInstants(t, c) != nmInstants(t, m.n) {
+			t.Fatalf("delivering the standings in another order across accounts gave effects %v, not %v, or another network:\n%s\n%s",
+				ids, want, nmSnap(t, c).json, nmSnap(t, m.n).json)
+		}
 	}
-	if target.After(w.now) {
-		w.now = target
-	}
+	w.stats[fmt.Sprintf("deliver: a batch of %d", min(len(batch), 4))]++
 }
 
-// carryAll carries every effect at now.
-func (w *nmWorld) carryAll(t *rapid.T, effs []network.Effect, now time.Time) {
+// deliver delivers standing s to m, against the prediction, and returns
+// the effects.
+func (w *nmWorld) deliver(t *rapid.T, m *nmNet, s network.Standing) []network.Effect {
+	want := w.predictDeliver(m.mod, s)
+	before := nmSnap(t, m.n)
+	effs, err := w.eng.Deliver(m.n, s)
+	if want.err != nil {
+		w.refused(t, m, "deliver", before, effs, err, want)
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("Deliver(%+v) to the network of %s: %v", s, m.mod.head, err)
+	}
+	w.expect(t, m, "deliver", effs, want)
+	m.mod = want.mod
+	if len(effs) == 0 {
+		w.stats["deliver: nothing new"]++
+		// Delivered again, it changes nothing at all.
+		if !before.equal(nmSnap(t, m.n)) && nmOneIn(t, "deliver again?", 2) {
+			again := nmSnap(t, m.n)
+			if more, err := w.eng.Deliver(m.n, s); err != nil || len(more) != 0 || !again.equal(nmSnap(t, m.n)) {
+				t.Fatalf("a standing delivered twice: %v, %v", more, err)
+			}
+		}
+	} else {
+		w.stats["deliver: "+effs[0].Kind.String()]++
+	}
+	w.carryAll(t, effs)
+	return effs
+}
+
+// observe has the network observe acc at now, against the prediction.
+func (w *nmWorld) observe(t *rapid.T, m *nmNet, acc lifecycle.Account, now time.Time) {
+	w.run(t, m, "observe", func(mod nmModel) nmWant {
+		return w.predictObserve(mod, acc)
+	}, func() ([]network.Effect, error) {
+		return w.eng.Observe(m.n, acc, now)
+	})
+}
+
+// carryAll carries every effect addressed to an account.
+func (w *nmWorld) carryAll(t *rapid.T, effs []network.Effect) {
 	for _, e := range effs {
-		w.carry(t, e, now)
+		w.carry(t, e)
 	}
 }
 
-// carry carries one effect to its account, as the service does: it brings
-// the account up to now, then calls Carry, and checks what it did.
-func (w *nmWorld) carry(t *rapid.T, e network.Effect, now time.Time) {
+// carry carries one effect to its account at the effect's time, as the
+// service does, sometimes twice, and checks what it did.
+func (w *nmWorld) carry(t *rapid.T, e network.Effect) {
 	w.recent = append(w.recent, e)
 	if len(w.recent) > 16 {
 		w.recent = w.recent[1:]
 	}
-	if _, ok := w.accs[e.Account]; !ok {
+	acc, ok := w.accs[e.Account]
+	if !ok {
 		t.Fatalf("effect %v is for an unknown account", e)
 	}
-	w.bringUp(t, e.Account, now)
-	acc := w.accs[e.Account]
-	got, leffs, err := w.eng.Carry(acc, e, now)
+	got, leffs, err := w.eng.Carry(acc, e, e.At)
 	switch e.Kind {
-	case network.EffectNotify, network.EffectIncompatible, network.EffectReconnected, network.EffectDisabled, network.EffectResumed:
+	case network.EffectNotify, network.EffectIncompatible, network.EffectReconnected, network.EffectBlocked,
+		network.EffectDisabled, network.EffectResumed:
 		// Nothing to do on the account.
 		if err != nil || len(leffs) != 0 || nmDiff(acc, got) != "" {
 			t.Fatalf("Carry(%v) needs nothing of the account, got effects %v, err %v, diff:\n%s", e, leffs, err, nmDiff(acc, got))
@@ -557,125 +803,81 @@ func (w *nmWorld) carry(t *rapid.T, e network.Effect, now time.Time) {
 	switch e.Kind {
 	case network.EffectCreated, network.EffectConnected:
 		// NET-04: the account records the one network it is in.
-		if got.Network != e.Network || !got.EverInNetwork {
+		if got.Network != e.Head || !got.EverInNetwork {
 			t.Fatalf("NET-04: after carrying %v the account is in %q (ever %v)", e, got.Network, got.EverInNetwork)
 		}
+		// NET-06, NET-07: joining never blocks: a free account gets its
+		// branch trial as it joins.
+		if got.Blocked() || len(got.Scheduled) != 0 {
+			t.Fatalf("NET-06: after carrying %v the account has blocks %v, scheduled %v", e, got.Blocks, got.Scheduled)
+		}
 	case network.EffectDisconnected, network.EffectDissolved:
-		if got.Network != "" {
-			t.Fatalf("NET-04: after carrying %v the account is still in %q", e, got.Network)
+		// NET-04, NET-07, NET-09: out of the network, out of its check.
+		if got.Network != "" || got.Blocked() || len(got.Scheduled) != 0 {
+			t.Fatalf("NET-04: after carrying %v the account is in %q, blocks %v, scheduled %v", e, got.Network, got.Blocks, got.Scheduled)
 		}
 	case network.EffectStartTrial:
 		// NET-06: the branch trial, counted apart from the ordinary one.
 		if got.Sub.Status != plan.StatusTrial || !got.Sub.NetworkTrialUsed || !got.Sub.End.Equal(e.At.AddDate(0, 0, e.Days)) {
 			t.Fatalf("NET-06: after carrying %v the account is %s until %v (network trial used %v)", e, got.Sub.Status, got.Sub.End, got.Sub.NetworkTrialUsed)
 		}
-	case network.EffectBlock:
-		if !got.BlockedFor(e.Cause) {
-			t.Fatalf("LIFE-08: after carrying %v the account is not blocked for it: %v", e, got.Blocks)
-		}
-	case network.EffectUnblock:
-		if got.BlockedFor(e.Cause) {
-			t.Fatalf("LIFE-08: after carrying %v the account is still blocked: %v", e, got.Blocks)
-		}
 	default:
 		t.Fatalf("Carry(%v): unknown kind", e)
 	}
+	// Carrying twice changes nothing the second time (NET-04).
+	if nmOneIn(t, "carry twice?", 3) {
+		again, more, err := w.eng.Carry(got, e, e.At)
+		if err != nil || len(more) != 0 || nmDiff(got, again) != "" {
+			t.Fatalf("Carry(%v) a second time: effects %v, err %v, diff:\n%s", e, more, err, nmDiff(got, again))
+		}
+		w.stats["carry: twice"]++
+	}
 	w.accs[e.Account] = got
-	w.markDirty(e.Account)
+	w.note(got)
+	if got.Seq != acc.Seq || got.Network != acc.Network {
+		head := cmp.Or(got.Network, acc.Network)
+		w.send(t, head, got)
+	}
 	w.stats["carry: "+e.Kind.String()]++
 }
 
-// advanceNet advances a network to at, checks the effects against the
-// model, advances it again to the same instant (nothing more), and carries
-// the effects.
-func (w *nmWorld) advanceNet(t *rapid.T, m *nmNet, at time.Time) {
-	want := w.predictAdvance(m.mod, at)
-	before := nmSnap(t, m.n)
-	marker := network.Effect{Kind: network.EffectNotify, Account: "marker"}
-	got, err := w.eng.Advance(m.n, at, []network.Effect{marker})
-	if len(got) == 0 || got[0] != marker {
-		t.Fatalf("Advance dropped what dst held: %v", got)
-	}
-	got = got[1:]
-	if want.err != nil {
-		w.refused(t, m, "advance", before, got, err, want)
-		return
-	}
-	if err != nil {
-		t.Fatalf("Advance(%s, %v): %v", m.mod.head, at, err)
-	}
-	// The deadlines fire in time order.
-	for i := 1; i < len(got); i++ {
-		if got[i].At.Before(got[i-1].At) {
-			t.Fatalf("Advance fired %v before %v", got[i-1], got[i])
-		}
-	}
-	sorted := slices.Clone(got)
-	nmSortFired(sorted)
-	w.expect(t, m, "advance", sorted, want, true)
-	m.mod = want.mod
-	// Advancing twice to the same instant yields nothing.
-	again := nmSnap(t, m.n)
-	more, err := w.eng.Advance(m.n, at, nil)
-	if err != nil || len(more) != 0 || !again.equal(nmSnap(t, m.n)) {
-		t.Fatalf("a second Advance to %v: effects %v, err %v", at, more, err)
-	}
-	if len(got) > 0 {
-		w.stats["advance network: deadline fired"]++
-	}
-	w.carryAll(t, got, at)
-}
-
-// observe has the network observe the stored account at now.
-func (w *nmWorld) observe(t *rapid.T, m *nmNet, id tenancy.AccountID, now time.Time) {
-	w.run(t, m, "observe", now, nil, func(mod nmModel) nmWant {
-		return w.predictObserve(mod, w.accs[id], now)
-	}, func() ([]network.Effect, error) {
-		return w.eng.Observe(m.n, w.accs[id], now)
-	})
-}
-
-// run runs one network command at now: first as given while a deadline is
-// due (refused), then after the service advanced the network and ran prep
-// (bringing the accounts up to date); checks the outcome against the
-// prediction, and carries the effects.
-func (w *nmWorld) run(t *rapid.T, m *nmNet, name string, now time.Time, prep func(), predict func(nmModel) nmWant, call func() ([]network.Effect, error)) bool {
-	if pre, _ := m.mod.ready(now); errors.Is(pre.err, network.ErrNotAdvanced) {
-		// Commands refuse to run while a deadline is due, so that no
-		// effect is lost; nothing changes.
-		before := nmSnap(t, m.n)
-		effs, err := call()
-		w.refused(t, m, name, before, effs, err, predict(m.mod))
-		w.advanceNet(t, m, now)
-		w.reconcile(t, now)
-	}
-	if prep != nil {
-		prep()
-	}
-	if pre, _ := m.mod.ready(now); errors.Is(pre.err, network.ErrNotAdvanced) {
-		// Bringing the accounts up to date may set a deadline due at
-		// once (no grace): the service advances again.
-		w.advanceNet(t, m, now)
-		w.reconcile(t, now)
-	}
+// run runs one network command, or an Observe: checks the outcome against
+// the prediction and carries the effects. Sometimes the command runs in a
+// unit of work, committed when it is accepted and rolled back when it is
+// refused.
+func (w *nmWorld) run(t *rapid.T, m *nmNet, name string, predict func(nmModel) nmWant, call func() ([]network.Effect, error)) bool {
 	want := predict(m.mod)
+	if errors.Is(want.err, network.ErrCorrupt) {
+		// NET-02: a service that brings accounts up to date before it
+		// acts never lists a connected branch that was already free.
+		t.Fatalf("%s: the model finds the network of %s corrupt", name, m.mod.head)
+	}
 	before := nmSnap(t, m.n)
+	unit := nmOneIn(t, "in a unit of work?", 4)
+	if unit {
+		m.n.Begin()
+	}
 	effs, err := call()
 	w.lastErr = err
 	if want.err != nil {
+		if unit {
+			m.n.Rollback()
+		}
 		w.refused(t, m, name, before, effs, err, want)
 		return false
+	}
+	if unit {
+		m.n.Commit()
 	}
 	if err != nil {
 		t.Fatalf("%s on the network of %s: %v", name, m.mod.head, err)
 	}
-	w.expect(t, m, name, effs, want, false)
+	w.expect(t, m, name, effs, want)
 	m.mod = want.mod
 	if len(effs) > 0 {
 		w.stats[fmt.Sprintf("%s: %s", name, effs[0].Kind)]++
 	}
-	w.carryAll(t, effs, now)
-	w.reconcile(t, now)
+	w.carryAll(t, effs)
 	return true
 }
 
@@ -715,206 +917,173 @@ func nmCheckErr(t *rapid.T, name string, err error, want nmWant) {
 	}
 }
 
-// expect checks effects against the prediction: numbered consecutively in
-// the network's history, never seen before, and as predicted. Effects that
-// fire at one instant may come in any order when unordered is set (they
-// are sorted by the caller, so Seq is not compared).
-func (w *nmWorld) expect(t *rapid.T, m *nmNet, name string, got []network.Effect, want nmWant, unordered bool) {
-	seqs := make([]uint64, len(got))
-	for i, e := range got {
-		seqs[i] = e.Seq
-	}
-	slices.Sort(seqs)
-	for i, s := range seqs {
-		if s != m.mod.seq+uint64(i)+1 {
-			t.Fatalf("%s: effect numbers %v do not follow %d", name, seqs, m.mod.seq)
+// expect checks effects against the prediction: a command's numbered
+// consecutively in the network's history, a standing's numbered by it;
+// never seen before in any network; as predicted.
+func (w *nmWorld) expect(t *rapid.T, m *nmNet, name string, got []network.Effect, want nmWant) {
+	next := m.mod.seq
+	for _, e := range got {
+		switch {
+		case e.Seq != 0 && e.Standing == 0:
+			next++
+			if e.Seq != next {
+				t.Fatalf("%s: effect %v is number %d, want %d", name, e, e.Seq, next)
+			}
+		case e.Seq == 0 && e.Standing != 0:
+		default:
+			t.Fatalf("%s: effect %v has command number %d and standing %d", name, e, e.Seq, e.Standing)
 		}
 	}
-	opts := []cmp.Option{cmpopts.EquateEmpty()}
-	if unordered {
-		opts = append(opts, cmpopts.IgnoreFields(network.Effect{}, "Seq"))
-	}
-	if d := cmp.Diff(want.effs, got, opts...); d != "" {
+	if d := gocmp.Diff(want.effs, got, cmpopts.EquateEmpty()); d != "" {
 		t.Fatalf("%s on the network of %s: effects differ from the model (-want +got):\n%s", name, m.mod.head, d)
 	}
 	for _, e := range got {
-		// Effects never repeat in a network's history. (A network created
-		// again around the same head at the same instant numbers its
-		// effects from 1 again: the IDs of the first network's come back.)
+		// Effects never repeat, in a network's history or across the
+		// networks created around one head (its ID names its origin).
 		id := e.ID()
-		if m.seen[id] {
+		if m.seen[id] || w.seen[id] {
 			t.Fatalf("effect %s repeats", id)
 		}
-		m.seen[id] = true
-		if w.seen[id] {
-			w.stats["effect ID of an earlier network around the same head"]++
-		}
-		w.seen[id] = true
-		key := [2]tenancy.AccountID{e.Network, e.Account}
+		m.seen[id], w.seen[id] = true, true
+		key := [2]string{e.Network, string(e.Account)}
 		switch e.Kind {
 		case network.EffectIncompatible, network.EffectDisabled:
-			// NET-07, NET-09: the block falls GraceDays after the
-			// announcement, in the account's own calendar.
-			if !e.Deadline.Equal(e.At.AddDate(0, 0, w.pol.GraceDays)) {
-				t.Fatalf("%v: deadline %v is not %d days after %v", e, e.Deadline, w.pol.GraceDays, e.At)
+			// NET-07, NET-09: the deadline announced is after the
+			// announcement (none for a head that still pays).
+			if !e.Deadline.IsZero() && !e.Deadline.After(e.At) {
+				t.Fatalf("%v: deadline %v is not after %v", e, e.Deadline, e.At)
+			}
+			if e.Kind == network.EffectIncompatible && e.Deadline.IsZero() {
+				t.Fatalf("NET-07: %v announces no deadline", e)
 			}
 			w.announced[key] = e.Deadline
-		case network.EffectBlock:
-			// NET-07, NET-09: nobody is blocked before the deadline
-			// announced to it, nor later than announced.
-			d, ok := w.announced[key]
-			if !ok || !e.At.Equal(d) || e.At.After(w.now) {
-				t.Fatalf("%v: blocked at %v, the deadline announced was %v (announced %v), the clock %v", e, e.At, d, ok, w.now)
+		case network.EffectBlocked:
+			// NET-07, NET-09: nobody is blocked before the deadline last
+			// announced to it.
+			if d, ok := w.announced[key]; ok && e.At.Before(d) {
+				t.Fatalf("%v: blocked at %v, before the deadline announced %v", e, e.At, d)
 			}
-			w.stats[fmt.Sprintf("block: %s", e.Rule)]++
+			w.stats["blocked: "+string(e.Rule)]++
 		}
 	}
-}
-
-// nmSortFired orders fired blocks by instant, branches before the head,
-// then by account: the order among equal instants is not promised.
-func nmSortFired(effs []network.Effect) {
-	slices.SortStableFunc(effs, func(a, b network.Effect) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		ah, bh := a.Cause == network.CauseHead, b.Cause == network.CauseHead
-		if ah != bh {
-			if ah {
-				return 1
-			}
-			return -1
-		}
-		return strings.Compare(string(a.Account), string(b.Account))
-	})
 }
 
 // ---------------------------------------------------------------------------
 // Predictions
 
-// predictAdvance: every incompatible branch whose deadline has come is
-// blocked at its deadline (NET-07), then a disabled network's head at its
-// own (NET-09).
-func (w *nmWorld) predictAdvance(mod nmModel, at time.Time) nmWant {
-	if at.Before(mod.updated) {
-		return nmRefuse(tenancy.ErrTimeWentBack, "")
-	}
-	want := nmWant{mod: mod.clone()}
-	md := &want.mod
-	type fire struct {
-		at   time.Time
-		head bool
-		id   tenancy.AccountID
-	}
-	var fires []fire
-	for _, id := range slices.Sorted(maps.Keys(md.branches)) {
-		if b := md.branches[id]; b.Status == network.Incompatible && !b.Deadline.After(at) {
-			fires = append(fires, fire{b.Deadline, false, id})
-		}
-	}
-	if d := md.headDue(); !d.IsZero() && !d.After(at) {
-		fires = append(fires, fire{d, true, md.head})
-	}
-	slices.SortStableFunc(fires, func(a, b fire) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		if a.head != b.head {
-			if a.head {
-				return 1
-			}
-			return -1
-		}
-		return 0
-	})
-	for _, f := range fires {
-		if f.head {
-			want.effs = append(want.effs, md.effect(network.EffectBlock, f.id, f.at, network.Effect{Rule: nmHeadRule, Cause: network.CauseHead}))
-			md.headBlocked = true
-		} else {
-			b := md.branches[f.id]
-			b.Status, b.Since = network.Blocked, f.at
-			md.branches[f.id] = b
-			want.effs = append(want.effs, md.effect(network.EffectBlock, f.id, f.at, network.Effect{Cause: network.CauseBranch}))
-		}
-		md.updated = f.at
-	}
-	return want
-}
-
-// predictObserve: what an account's standing means for its network
-// (NET-07 to NET-09).
-func (w *nmWorld) predictObserve(mod nmModel, acc lifecycle.Account, now time.Time) nmWant {
-	if want, ok := mod.ready(now); !ok {
-		return want
-	}
-	want := nmWant{mod: mod.clone()}
-	md := &want.mod
-	now = now.In(acc.Location())
-	if acc.ID == md.head {
-		ent := w.enterprise(acc)
-		switch {
-		case md.status == network.Operating && !ent:
-			d := now.AddDate(0, 0, w.pol.GraceDays)
-			want.effs = append(want.effs, md.effect(network.EffectDisabled, acc.ID, now, network.Effect{Deadline: d}))
-			md.status, md.headDeadline, md.updated = network.Disabled, d, now
-		case md.status == network.Disabled && ent:
-			if md.headBlocked {
-				want.effs = append(want.effs, md.effect(network.EffectUnblock, acc.ID, now, network.Effect{Rule: nmHeadRule, Cause: network.CauseHead}))
-			}
-			want.effs = append(want.effs, md.effect(network.EffectResumed, acc.ID, now, network.Effect{}))
-			md.status, md.headDeadline, md.headBlocked, md.updated = network.Operating, time.Time{}, false, now
-		}
-		return want
-	}
-	b, ok := md.branches[acc.ID]
-	if !ok {
+// predictDeliver: what a member's standing does to its network (NET-07 to
+// NET-09, LIFE-05). A standing applies once, in its account's Seq order.
+func (w *nmWorld) predictDeliver(mod nmModel, s network.Standing) nmWant {
+	if s.Network != mod.head {
 		return nmRefuse(network.ErrNotMember, "NET-04")
 	}
-	if acc.Stage == lifecycle.StageDeleted {
-		want.effs = md.remove(acc.ID, now, want.effs, false)
-		md.updated = now
+	want := nmWant{mod: mod.clone()}
+	md := &want.mod
+	if md.status == network.Dissolved {
 		return want
 	}
-	commercial := w.commercial(acc)
-	switch b.Status {
-	case network.Connected, network.OnTrial:
-		if commercial || (b.Status == network.OnTrial && acc.Sub.Status == plan.StatusTrial) {
-			if b.Status == network.OnTrial && commercial {
-				md.branches[acc.ID] = nmBranch{Status: network.Connected, Since: now}
-				md.updated = now
-			}
+	if s.Account == md.head {
+		if s.Seq <= md.headSeen {
 			return want
 		}
-		d := now.AddDate(0, 0, w.pol.GraceDays)
-		want.effs = append(want.effs, md.effect(network.EffectIncompatible, acc.ID, now, network.Effect{Deadline: d}))
-		md.branches[acc.ID] = nmBranch{Status: network.Incompatible, Since: now, Deadline: d}
-		md.updated = now
-	default:
-		if !commercial {
-			return want
+		md.headSeen = s.Seq
+		md.touch(s.At)
+		add := func(k network.EffectKind, d time.Time) {
+			want.effs = append(want.effs, md.standing(k, s, network.Effect{Rule: "NET-09", Deadline: d}))
 		}
-		if b.Status == network.Blocked {
-			want.effs = append(want.effs, md.effect(network.EffectUnblock, acc.ID, now, network.Effect{Cause: network.CauseBranch}))
+		// NET-01, NET-09: the network operates exactly while its head is
+		// on an active Enterprise plan.
+		ent := s.Level == network.LevelEnterprise && !s.Deleted
+		deadline := s.Deadline
+		if s.Blocked || s.Deleted {
+			deadline = time.Time{}
 		}
-		want.effs = append(want.effs, md.effect(network.EffectReconnected, acc.ID, now, network.Effect{}))
-		md.branches[acc.ID] = nmBranch{Status: network.Connected, Since: now}
-		md.updated = now
+		switch {
+		case md.status == network.Operating && !ent:
+			md.status, md.headDeadline = network.Disabled, deadline
+			add(network.EffectDisabled, deadline)
+		case md.status == network.Disabled && ent:
+			md.status, md.headDeadline = network.Operating, time.Time{}
+			add(network.EffectResumed, time.Time{})
+		case md.status == network.Disabled && !md.headDeadline.Equal(deadline) && !s.Blocked:
+			md.headDeadline = deadline
+			add(network.EffectDisabled, deadline)
+		}
+		if s.Blocked && !md.headBlocked && md.status == network.Disabled {
+			add(network.EffectBlocked, time.Time{})
+		}
+		md.headBlocked = s.Blocked && md.status == network.Disabled
+		if md.headBlocked {
+			md.headDeadline = s.Deadline
+		}
+		return want
+	}
+	b, listed := md.branches[s.Account]
+	if !listed || s.Seq <= b.Seen {
+		return want
+	}
+	b.Seen = s.Seq
+	md.touch(s.At)
+	if s.Deleted {
+		// LIFE-05: a deleted branch is unlisted.
+		delete(md.branches, s.Account)
+		want.effs = append(want.effs, md.standing(network.EffectDisconnected, s, network.Effect{Rule: "LIFE-05"}))
+		return want
+	}
+	// NET-02, NET-06, NET-07: connected on a commercial plan, on trial on
+	// any trial, blocked when the check blocked it, else incompatible.
+	status := network.Incompatible
+	switch {
+	case s.Blocked:
+		status = network.Blocked
+	case s.Level == network.LevelTrial:
+		status = network.OnTrial
+	case s.Level >= network.LevelCommercial:
+		status = network.Connected
+	}
+	deadline := s.Deadline
+	if status == network.Incompatible && deadline.IsZero() {
+		deadline = s.At.AddDate(0, 0, w.pol.GraceDays)
+	}
+	if status == network.Connected || status == network.OnTrial {
+		deadline = time.Time{}
+	}
+	was := b.Status
+	if status == was && b.Deadline.Equal(deadline) {
+		md.branches[s.Account] = b
+		return want
+	}
+	if status != was {
+		b.Since = s.At
+	}
+	b.Status, b.Deadline = status, deadline
+	md.branches[s.Account] = b
+	active := func(st network.BranchStatus) bool { return st == network.Connected || st == network.OnTrial }
+	switch {
+	case status == network.Incompatible:
+		want.effs = append(want.effs, md.standing(network.EffectIncompatible, s, network.Effect{Deadline: deadline}))
+	case status == network.Blocked:
+		want.effs = append(want.effs, md.standing(network.EffectBlocked, s, network.Effect{}))
+	case !active(was):
+		// NET-08: back in the connected list.
+		want.effs = append(want.effs, md.standing(network.EffectReconnected, s, network.Effect{}))
 	}
 	return want
 }
 
-// remove unlists a branch; a blocked one is unblocked (NET-07).
-func (m *nmModel) remove(id tenancy.AccountID, now time.Time, effs []network.Effect, unblock bool) []network.Effect {
-	b := m.branches[id]
-	delete(m.branches, id)
-	effs = append(effs, m.effect(network.EffectDisconnected, id, now, network.Effect{}))
-	// NET-07: disconnecting a blocked branch lifts its block; a deleted
-	// branch has no block left to lift.
-	if b.Status == network.Blocked && unblock {
-		effs = append(effs, m.effect(network.EffectUnblock, id, now, network.Effect{Cause: network.CauseBranch}))
+// predictObserve: Observe refuses an account that is not a member
+// (NET-04) and a connected branch free since before it was listed
+// (NET-02), then delivers the account's standing.
+func (w *nmWorld) predictObserve(mod nmModel, acc lifecycle.Account) nmWant {
+	b, listed := mod.branches[acc.ID]
+	if acc.ID != mod.head && !listed {
+		return nmRefuse(network.ErrNotMember, "NET-04")
 	}
-	return effs
+	if listed && b.Status == network.Connected && acc.Stage == lifecycle.StageActive && acc.Sub.Status == plan.StatusFree &&
+		acc.Sub.FreeSince.Before(b.Since) && acc.Seq > b.Seen {
+		return nmRefuse(network.ErrCorrupt, "NET-02")
+	}
+	return w.predictDeliver(mod, w.standing(acc, mod.head))
 }
 
 // predictConnect: NET-02 to NET-06, NET-13, NET-14.
@@ -963,22 +1132,22 @@ func (w *nmWorld) predictConnect(mod nmModel, head, branch lifecycle.Account, by
 	want := nmWant{mod: mod.clone()}
 	md := &want.mod
 	at := now.In(branch.Location())
-	want.effs = append(want.effs, md.effect(network.EffectConnected, branch.ID, at, network.Effect{To: by}))
+	want.effs = append(want.effs, md.command(network.EffectConnected, branch.ID, at, network.Effect{To: by}))
 	if trial {
-		want.effs = append(want.effs, md.effect(network.EffectStartTrial, branch.ID, at, network.Effect{To: by, Days: w.pol.TrialDays}))
+		want.effs = append(want.effs, md.command(network.EffectStartTrial, branch.ID, at, network.Effect{To: by, Days: w.pol.TrialDays}))
 	}
 	// NET-13: every administrator of the branch is notified.
 	for _, u := range branch.Users {
 		if u.Role == tenancy.RoleAdministrator && !u.Dismissed {
-			want.effs = append(want.effs, md.effect(network.EffectNotify, branch.ID, at, network.Effect{To: u.ID}))
+			want.effs = append(want.effs, md.command(network.EffectNotify, branch.ID, at, network.Effect{To: u.ID}))
 		}
 	}
-	md.branches[branch.ID] = nmBranch{Status: status, Since: at}
-	md.updated = at
+	md.branches[branch.ID] = nmBranch{Status: status, Since: at, Seen: branch.Seq}
+	md.touch(at)
 	return want
 }
 
-// predictDisconnect: NET-07, NET-11, NET-13.
+// predictDisconnect: NET-11, NET-13.
 func (w *nmWorld) predictDisconnect(mod nmModel, head lifecycle.Account, branch tenancy.AccountID, by tenancy.UserID, now time.Time) nmWant {
 	if want, ok := mod.ready(now); !ok {
 		return want
@@ -995,8 +1164,9 @@ func (w *nmWorld) predictDisconnect(mod nmModel, head lifecycle.Account, branch 
 	}
 	want := nmWant{mod: mod.clone()}
 	at := now.In(head.Location())
-	want.effs = want.mod.remove(branch, at, nil, true)
-	want.mod.updated = at
+	delete(want.mod.branches, branch)
+	want.effs = []network.Effect{want.mod.command(network.EffectDisconnected, branch, at, network.Effect{})}
+	want.mod.touch(at)
 	return want
 }
 
@@ -1016,30 +1186,17 @@ func (w *nmWorld) predictDissolve(mod nmModel, head lifecycle.Account, by tenanc
 	want := nmWant{mod: mod.clone()}
 	md := &want.mod
 	at := now.In(head.Location())
-	want.effs = append(want.effs, md.effect(network.EffectDissolved, head.ID, at, network.Effect{}))
-	if md.headBlocked {
-		want.effs = append(want.effs, md.effect(network.EffectUnblock, head.ID, at, network.Effect{Rule: nmHeadRule, Cause: network.CauseHead}))
-	}
-	md.status, md.headDeadline, md.headBlocked, md.updated = network.Dissolved, time.Time{}, false, at
+	want.effs = append(want.effs, md.command(network.EffectDissolved, head.ID, at, network.Effect{}))
+	md.status, md.headDeadline, md.headBlocked = network.Dissolved, time.Time{}, false
+	md.touch(at)
 	return want
 }
 
-// nmResumes reports whether cmd moves a disabled network's head to an
-// Enterprise plan, which NET-09 allows whatever NET-10 says.
-func nmResumes(mod nmModel, cmd plan.Command) bool {
-	c, ok := cmd.(plan.ChangePlan)
-	if !ok || mod.status != network.Disabled {
-		return false
-	}
-	k, _ := plan.DefaultCatalog().Kind(c.Plan)
-	return k == plan.KindEnterprise
-}
-
-// nmLocks reports whether cmd changes the plan: a change, a cancellation,
-// auto-renewal off (NET-10).
-func nmLocks(cmd plan.Command) bool {
+// nmChangesPlan reports whether cmd changes an account's plan: a change,
+// a purchase, a trial, a cancellation, auto-renewal off (NET-10).
+func nmChangesPlan(cmd plan.Command) bool {
 	switch c := cmd.(type) {
-	case plan.ChangePlan, plan.Cancel:
+	case plan.ChangePlan, plan.Purchase, plan.StartTrial, plan.Cancel:
 		return true
 	case plan.SetAutoRenew:
 		return !c.On
@@ -1047,9 +1204,23 @@ func nmLocks(cmd plan.Command) bool {
 	return false
 }
 
+// nmToEnterprise reports whether cmd moves the account to an Enterprise
+// plan.
+func nmToEnterprise(cmd plan.Command) bool {
+	var to plan.PlanID
+	switch c := cmd.(type) {
+	case plan.ChangePlan:
+		to = c.Plan
+	case plan.Purchase:
+		to = c.Plan
+	}
+	k, _ := plan.DefaultCatalog().Kind(to)
+	return to != "" && k == plan.KindEnterprise
+}
+
 // predictPlan: the plan command runs on the account as the lifecycle
-// engine runs it, unless NET-10 locks the head; then the network observes
-// the result. It also returns the account and its effects.
+// engine runs it, unless NET-10 locks the head; then Align and Observe.
+// It also returns the account and its effects.
 func (w *nmWorld) predictPlan(mod nmModel, acc lifecycle.Account, now time.Time, cmd plan.Command) (nmWant, lifecycle.Account, []lifecycle.Effect) {
 	if want, ok := mod.ready(now); !ok {
 		return want, acc, nil
@@ -1057,17 +1228,35 @@ func (w *nmWorld) predictPlan(mod nmModel, acc lifecycle.Account, now time.Time,
 	if _, listed := mod.branches[acc.ID]; !listed && acc.ID != mod.head {
 		return nmRefuse(network.ErrNotMember, "NET-04"), acc, nil
 	}
-	out, leffs, err := w.lives.Apply(acc, now, lifecycle.Plan{Cmd: cmd})
-	if acc.ID == mod.head && mod.active() > 0 && nmLocks(cmd) && !nmResumes(mod, cmd) && !errors.Is(err, tenancy.ErrUnauthorized) {
-		// NET-10: the head's plan is locked while branches are active;
-		// whoever may not change plans at all hears that first (PLAN-02).
-		// NET-09: a disabled network's head may still go to Enterprise.
+	head := acc.ID == mod.head && acc.Network == acc.ID
+	var lcmd lifecycle.Command = lifecycle.Plan{Cmd: cmd}
+	if head {
+		// The plan on its own, as if no branch were connected.
+		lcmd = lifecycle.HeadPlan{Cmd: cmd}
+	}
+	out, leffs, err := w.lives.Apply(acc, now, lcmd)
+	// NET-10: the head's plan is locked while branches are active;
+	// whoever may not change plans at all hears that first (PLAN-02), and
+	// a deleted account is deleted (LIFE-05). NET-09: a head not on an
+	// active Enterprise plan may go back to Enterprise, and to nothing
+	// else.
+	adv, _, _ := w.lives.Advance(acc, now, nil)
+	first := errors.Is(err, tenancy.ErrUnauthorized) || errors.Is(err, lifecycle.ErrDeleted)
+	if head && mod.active() > 0 && nmChangesPlan(cmd) && !(nmToEnterprise(cmd) && !w.enterprise(adv)) && !first {
 		return nmRefuse(network.ErrHeadLocked, "NET-10"), acc, nil
 	}
 	if err != nil {
 		return nmWant{err: err, rule: tenancy.RuleOf(err), exact: err}, acc, nil
 	}
-	return w.predictObserve(mod, out, now), out, leffs
+	out, more, err := w.wantAlign(out, now)
+	if err != nil {
+		return nmWant{err: err, rule: tenancy.RuleOf(err), exact: err}, acc, nil
+	}
+	want := w.predictObserve(mod, out)
+	if want.err != nil {
+		return want, acc, nil
+	}
+	return want, out, append(leffs, more...)
 }
 
 // ---------------------------------------------------------------------------
@@ -1094,21 +1283,39 @@ func (w *nmWorld) step(t *rapid.T) {
 	case "jump":
 		w.jump(t)
 	case "advance all":
-		w.advanceAll(t)
+		w.prepare(t, w.now, w.ids...)
 	case "advance one":
-		w.advanceOne(t)
+		w.prepare(t, w.now, rapid.SampledFrom(w.ids).Draw(t, "account to advance"))
 	case "observe":
 		w.observeStep(t)
+	case "deliver":
+		w.flush(t, rapid.IntRange(1, 4).Draw(t, "messages to deliver"))
 	case "login":
 		w.login(t)
 	case "people":
 		w.people(t)
+	case "delete":
+		w.deleteStep(t)
 	case "back":
 		w.back(t)
 	case "carry elsewhere":
 		w.carryElsewhere(t)
+	case "unit of work":
+		w.unitOfWork(t)
 	default:
 		t.Fatalf("unknown step %q", name)
+	}
+}
+
+// prepare brings the accounts a command involves up to now, as a service
+// does before it acts; with deferred delivery it sometimes delivers what
+// is waiting first.
+func (w *nmWorld) prepare(t *rapid.T, now time.Time, ids ...tenancy.AccountID) {
+	if w.deferred && rapid.Bool().Draw(t, "deliver the outbox first?") {
+		w.flush(t, len(w.outbox))
+	}
+	for _, id := range ids {
+		w.bringUp(t, id, now)
 	}
 }
 
@@ -1171,7 +1378,9 @@ func (w *nmWorld) drawUser(t *rapid.T, label string, ids ...tenancy.AccountID) t
 		for _, u := range w.accs[ids[0]].Users {
 			c = append(c, u.ID)
 		}
-		return rapid.SampledFrom(c).Draw(t, label)
+		if len(c) > 0 {
+			return rapid.SampledFrom(c).Draw(t, label)
+		}
 	case "stranger":
 		return nmStranger
 	}
@@ -1246,16 +1455,19 @@ func (w *nmWorld) create(t *rapid.T) {
 	if err != nil || n == nil {
 		t.Fatalf("Create(%s by %s): %v", id, by, err)
 	}
-	m := &nmNet{n: n, mod: nmModel{head: id, zone: head.DomainZone, status: network.Operating,
-		branches: map[tenancy.AccountID]nmBranch{}, updated: now}, seen: map[string]bool{}}
+	at := now.In(head.Location())
+	m := &nmNet{n: n, mod: nmModel{head: id, origin: head.Seq, zone: head.DomainZone, status: network.Operating,
+		branches: map[tenancy.AccountID]nmBranch{}, headSeen: head.Seq, updated: at}, seen: map[string]bool{}}
 	next := m.mod.clone()
-	want = nmWant{effs: []network.Effect{next.effect(network.EffectCreated, id, now, network.Effect{To: by})}, mod: next}
-	w.expect(t, m, "create", effs, want, false)
+	want = nmWant{effs: []network.Effect{next.command(network.EffectCreated, id, at, network.Effect{To: by})}, mod: next}
+	w.expect(t, m, "create", effs, want)
 	m.mod = want.mod
 	w.nets = append(w.nets, m)
+	if old := w.netByHead(id); old != m {
+		t.Fatalf("netByHead(%s) is not the new network", id)
+	}
 	w.stats["create: ok"]++
-	w.carryAll(t, effs, now)
-	w.reconcile(t, now)
+	w.carryAll(t, effs)
 	w.tick(t)
 }
 
@@ -1274,23 +1486,24 @@ func (w *nmWorld) connect(t *rapid.T) {
 	})
 	by := w.drawUser(t, "connect by", headID, branchID)
 	now := w.cmdTime(t)
-	// Notes on the branch, for the coverage.
+	w.prepare(t, now, headID, branchID)
 	b := w.accs[branchID]
+	// Notes on the branch, for the coverage.
 	switch {
 	case b.Sub.Status == plan.StatusFree && b.EverInNetwork:
 		w.stats["connect attempt: free, networked before"]++
 	case b.Sub.Status == plan.StatusFree && b.Sub.TrialUsed:
 		w.stats["connect attempt: free, trial used"]++
+	case b.Sub.Status == plan.StatusFree && now.Sub(b.Sub.FreeSince) > time.Duration(w.pol.GraceDays)*24*time.Hour:
+		w.stats["connect attempt: free for longer than the grace"]++
 	case w.enterprise(b):
 		w.stats["connect attempt: enterprise"]++
 	}
-	var free, networked bool
-	ok := w.run(t, m, "connect", now, func() { w.prepare(t, now, headID, branchID) }, func(mod nmModel) nmWant {
-		b := w.accs[branchID]
-		free, networked = b.Sub.Status == plan.StatusFree, b.EverInNetwork || b.Sub.NetworkTrialUsed
+	free, networked := b.Sub.Status == plan.StatusFree, b.EverInNetwork || b.Sub.NetworkTrialUsed
+	ok := w.run(t, m, "connect", func(mod nmModel) nmWant {
 		return w.predictConnect(mod, w.accs[headID], b, by, now)
 	}, func() ([]network.Effect, error) {
-		return w.eng.Connect(m.n, w.accs[headID], w.accs[branchID], by, now)
+		return w.eng.Connect(m.n, w.accs[headID], b, by, now)
 	})
 	if ok {
 		// NET-06: a free account that was ever in a network is never
@@ -1327,7 +1540,8 @@ func (w *nmWorld) disconnect(t *rapid.T) {
 	}
 	by := w.drawUser(t, "disconnect by", headID)
 	now := w.cmdTime(t)
-	w.run(t, m, "disconnect", now, func() { w.prepare(t, now, headID) }, func(mod nmModel) nmWant {
+	w.prepare(t, now, headID, branchID)
+	w.run(t, m, "disconnect", func(mod nmModel) nmWant {
 		return w.predictDisconnect(mod, w.accs[headID], branchID, by, now)
 	}, func() ([]network.Effect, error) {
 		return w.eng.Disconnect(m.n, w.accs[headID], branchID, by, now)
@@ -1353,7 +1567,8 @@ func (w *nmWorld) dissolve(t *rapid.T) {
 	}
 	by := w.drawUser(t, "dissolve by", headID)
 	now := w.cmdTime(t)
-	w.run(t, m, "dissolve", now, func() { w.prepare(t, now, headID) }, func(mod nmModel) nmWant {
+	w.prepare(t, now, headID)
+	w.run(t, m, "dissolve", func(mod nmModel) nmWant {
 		return w.predictDissolve(mod, w.accs[headID], by, now)
 	}, func() ([]network.Effect, error) {
 		return w.eng.Dissolve(m.n, w.accs[headID], by, now)
@@ -1378,7 +1593,7 @@ func (w *nmWorld) planStep(t *rapid.T) {
 func (w *nmWorld) pay(t *rapid.T) {
 	var owing []tenancy.AccountID
 	for _, id := range w.ids {
-		if w.accs[id].Sub.Status == plan.StatusGrace {
+		if w.accs[id].Sub.Status == plan.StatusGrace && w.accs[id].Stage != lifecycle.StageDeleted {
 			owing = append(owing, id)
 		}
 	}
@@ -1393,12 +1608,12 @@ func (w *nmWorld) pay(t *rapid.T) {
 // (after its preview); another account's through the lifecycle engine
 // alone, ApplyPlan refusing it (NET-04).
 func (w *nmWorld) planOn(t *rapid.T, id tenancy.AccountID, now time.Time, name string, cmd plan.Command) {
+	w.prepare(t, now, id)
 	if m := w.netOf(id); m != nil {
 		w.applyPlan(t, m, id, now, name, cmd)
 		w.tick(t)
 		return
 	}
-	w.prepare(t, now, id)
 	if live := w.live(); len(live) > 0 && nmOneIn(t, "ApplyPlan on a stranger?", 3) {
 		w.applyPlan(t, nmPick(t, live, "stranger's network"), id, now, name, cmd)
 	}
@@ -1406,8 +1621,7 @@ func (w *nmWorld) planOn(t *rapid.T, id tenancy.AccountID, now time.Time, name s
 	got, _, err := w.lives.Apply(acc, now, lifecycle.Plan{Cmd: cmd})
 	if err == nil {
 		w.accs[id] = got
-		w.markDirty(id)
-		w.reconcile(t, now)
+		w.changed(t, id, acc, now)
 		w.stats["plan alone: "+name]++
 	}
 	w.tick(t)
@@ -1416,56 +1630,48 @@ func (w *nmWorld) planOn(t *rapid.T, id tenancy.AccountID, now time.Time, name s
 // applyPlan runs a plan command on a member through PreviewPlan, then
 // ApplyPlan, against the prediction.
 func (w *nmWorld) applyPlan(t *rapid.T, m *nmNet, id tenancy.AccountID, now time.Time, name string, cmd plan.Command) {
-	// preview checks PreviewPlan against the prediction; it commits
-	// nothing.
-	preview := func(acc lifecycle.Account) {
-		before := nmSnap(t, m.n)
-		want, wantAcc, wantLeffs := w.predictPlan(m.mod, acc, now, cmd)
-		pacc, pleffs, peffs, err := w.eng.PreviewPlan(m.n, acc, now, cmd)
-		if !before.equal(nmSnap(t, m.n)) {
-			t.Fatalf("PreviewPlan(%s) changed the network", name)
+	acc := w.accs[id]
+	want, wantAcc, wantLeffs := w.predictPlan(m.mod, acc, now, cmd)
+	// PLAN-09: the preview shows exactly what ApplyPlan will do, and
+	// commits nothing.
+	before := nmSnap(t, m.n)
+	pacc, pleffs, peffs, err := w.eng.PreviewPlan(m.n, acc, now, cmd)
+	if !before.equal(nmSnap(t, m.n)) {
+		t.Fatalf("PreviewPlan(%s) changed the network", name)
+	}
+	if want.err != nil {
+		if err == nil {
+			t.Fatalf("PreviewPlan(%s on %s) accepted, want %s", name, acc.ID, nmErrName(want.err))
 		}
-		if want.err != nil {
-			if err == nil {
-				t.Fatalf("PreviewPlan(%s on %s) accepted, want %s", name, acc.ID, nmErrName(want.err))
-			}
-			nmCheckErr(t, "preview "+name, err, want)
-			if nmDiff(acc, pacc) != "" || pleffs != nil || peffs != nil {
-				t.Fatalf("PreviewPlan(%s) refused (%v) yet returned a changed account or effects", name, err)
-			}
-			return
+		nmCheckErr(t, "preview "+name, err, want)
+		if nmDiff(acc, pacc) != "" || pleffs != nil || peffs != nil {
+			t.Fatalf("PreviewPlan(%s) refused (%v) yet returned a changed account or effects", name, err)
 		}
+	} else {
 		if err != nil {
 			t.Fatalf("PreviewPlan(%s on %s): %v", name, acc.ID, err)
 		}
-		// PLAN-09: the preview shows exactly what ApplyPlan will do.
 		if d := nmDiff(wantAcc, pacc); d != "" {
 			t.Fatalf("PreviewPlan(%s): account differs (-want +got):\n%s", name, d)
 		}
 		if d := nmDiff(wantLeffs, pleffs); d != "" {
 			t.Fatalf("PreviewPlan(%s): account effects differ (-want +got):\n%s", name, d)
 		}
-		if d := cmp.Diff(want.effs, peffs, cmpopts.EquateEmpty()); d != "" {
+		if d := gocmp.Diff(want.effs, peffs, cmpopts.EquateEmpty()); d != "" {
 			t.Fatalf("PreviewPlan(%s on %s): network effects differ (-want +got):\n%s", name, acc.ID, d)
 		}
 	}
 	head := id == m.mod.head
 	locked := head && m.mod.active() > 0
-	applied := w.run(t, m, "plan", now, func() { w.prepare(t, now, id) }, func(mod nmModel) nmWant {
-		acc := w.accs[id]
-		preview(acc)
-		want, _, _ := w.predictPlan(mod, acc, now, cmd)
-		return want
-	}, func() ([]network.Effect, error) {
-		acc := w.accs[id]
-		_, wantAcc, wantLeffs := w.predictPlan(m.mod, acc, now, cmd)
+	applied := w.run(t, m, "plan", func(nmModel) nmWant { return want }, func() ([]network.Effect, error) {
 		out, leffs, effs, err := w.eng.ApplyPlan(m.n, acc, now, cmd)
 		if err != nil {
 			wantAcc, wantLeffs = acc, nil
 		} else {
-			// The service keeps the account before it carries anything.
+			// The service keeps the account before it carries anything;
+			// ApplyPlan aligned it and told the network.
 			w.accs[id] = out
-			w.markDirty(id)
+			w.note(out)
 		}
 		if d := nmDiff(wantAcc, out); d != "" {
 			t.Fatalf("ApplyPlan(%s): account differs (-want +got):\n%s", name, d)
@@ -1479,10 +1685,9 @@ func (w *nmWorld) applyPlan(t *rapid.T, m *nmNet, id tenancy.AccountID, now time
 	if head {
 		role = "head"
 	}
-	if !applied && locked && m.mod.status == network.Disabled && errors.Is(w.lastErr, network.ErrHeadLocked) {
-		w.stats["plan: NET-10 refused on a disabled network's head: "+name]++
-	}
 	switch {
+	case !applied && locked && errors.Is(w.lastErr, network.ErrHeadLocked):
+		w.stats[fmt.Sprintf("plan: NET-10 refused on a %s network's head", m.mod.status)]++
 	case applied && locked:
 		// NET-10: payments and the like go through while branches are
 		// connected.
@@ -1557,20 +1762,14 @@ func (w *nmWorld) drawPlanCommand(t *rapid.T, acc lifecycle.Account) (string, pl
 	}
 }
 
-// jump moves the clock: by minutes to months, exactly to a deadline, or to
-// just before one. Mostly the service keeps up and fires every deadline at
-// its instant; sometimes it falls behind.
+// jump moves the clock: by minutes to months, exactly to a deadline of an
+// account, or to just before one. Mostly the service keeps up and every
+// deadline falls at its instant, each account followed there; sometimes
+// it falls behind, and the accounts are brought up when next used.
 func (w *nmWorld) jump(t *rapid.T) {
-	target, pastNetwork := w.now, false
+	target := w.now
 	kinds := []string{"minutes", "hours", "days", "grace", "month", "months", "year",
-		"next deadline", "next deadline", "just before the next deadline", "a deadline", "past a network deadline"}
-	for _, m := range w.live() {
-		if _, ok := m.n.NextDeadline(); ok {
-			// A network deadline is pending: often jump past it.
-			kinds = append(kinds, "past a network deadline", "past a network deadline", "past a network deadline")
-			break
-		}
-	}
+		"next deadline", "next deadline", "just before the next deadline", "a deadline", "a scheduled block", "a scheduled block"}
 	switch kind := rapid.SampledFrom(kinds).Draw(t, "jump"); kind {
 	case "minutes":
 		target = target.Add(time.Duration(rapid.IntRange(1, 59).Draw(t, "minutes")) * time.Minute)
@@ -1593,82 +1792,58 @@ func (w *nmWorld) jump(t *rapid.T) {
 				target = d.Add(-time.Nanosecond)
 			}
 		}
-	case "past a network deadline":
-		for _, m := range w.live() {
-			if d, ok := m.n.NextDeadline(); ok && d.After(w.now) {
-				target = d.Add(rapid.SampledFrom([]time.Duration{0, time.Minute, 48 * time.Hour}).Draw(t, "past it by"))
-				pastNetwork = true
-				break
-			}
-		}
-	case "a deadline":
+	case "a deadline", "a scheduled block":
 		var ds []time.Time
 		for _, id := range w.ids {
-			if d, ok := w.accs[id].NextDeadline(); ok && d.After(w.now) {
+			acc := w.accs[id]
+			if acc.Stage == lifecycle.StageDeleted {
+				continue
+			}
+			if d, ok := acc.NextDeadline(); ok && d.After(w.now) && kind == "a deadline" {
 				ds = append(ds, d)
 			}
-		}
-		for _, m := range w.live() {
-			if d, ok := m.n.NextDeadline(); ok && d.After(w.now) {
-				ds = append(ds, d)
+			for _, b := range acc.Scheduled {
+				if b.Since.After(w.now) && kind == "a scheduled block" {
+					ds = append(ds, b.Since.Add(rapid.SampledFrom([]time.Duration{0, 0, -time.Nanosecond, time.Minute}).Draw(t, "around it")))
+				}
 			}
 		}
 		if len(ds) > 0 {
 			target = rapid.SampledFrom(ds).Draw(t, "deadline")
 		}
 	}
-	behind := nmOneIn(t, "the service falls behind?", 3)
-	if pastNetwork {
-		// Mostly, to see commands refused until the service advances the
-		// network.
-		behind = rapid.IntRange(0, 3).Draw(t, "the service falls behind the network?") != 0
+	if target.Before(w.now) {
+		target = w.now
 	}
-	if behind {
+	if nmOneIn(t, "the service falls behind?", 3) {
 		w.now = target
 		w.stats["jump: service behind"]++
 		return
 	}
-	w.schedule(t, target)
-}
-
-// advanceAll advances every account and every network to the clock, in
-// either order, observing and carrying everything.
-func (w *nmWorld) advanceAll(t *rapid.T) {
-	now := w.now
-	nets := func() {
-		for _, m := range w.live() {
-			w.advanceNet(t, m, now)
+	// The scheduler: every deadline up to target, at its own instant.
+	for guard := 0; ; guard++ {
+		if guard > 5000 {
+			t.Fatalf("the scheduler never reaches %v", target)
 		}
-	}
-	accounts := func() {
+		next, ok := w.earliest()
+		if !ok || next.After(target) {
+			break
+		}
+		if next.After(w.now) {
+			w.now = next
+		}
 		for _, id := range w.ids {
-			w.bringUp(t, id, now)
+			if d, ok := w.accs[id].NextDeadline(); ok && w.accs[id].Stage != lifecycle.StageDeleted && !d.After(next) {
+				w.bringUp(t, id, next)
+			}
 		}
 	}
-	if rapid.Bool().Draw(t, "networks first?") {
-		nets()
-		accounts()
-	} else {
-		accounts()
-	}
-	w.reconcile(t, now)
-	nets()
-	w.reconcile(t, now)
+	w.now = target
 }
 
-// advanceOne advances one network or one account to the clock.
-func (w *nmWorld) advanceOne(t *rapid.T) {
-	if live := w.live(); len(live) > 0 && rapid.Bool().Draw(t, "a network?") {
-		w.advanceNet(t, nmPick(t, live, "network to advance"), w.now)
-		w.reconcile(t, w.now)
-		return
-	}
-	w.bringUp(t, rapid.SampledFrom(w.ids).Draw(t, "account to advance"), w.now)
-	w.reconcile(t, w.now)
-}
-
-// observeStep has a network observe any account: a member (nothing new,
-// unless it changed unobserved) or not (refused, NET-04).
+// observeStep has a network observe any account, at the clock or at a
+// time before the network's last change: Observe ignores it, the
+// account's standing is as of its own last change.
 func (w *nmWorld) observeStep(t *rapid.T) {
 	m := w.drawNet(t)
 	if m == nil {
@@ -1676,15 +1851,19 @@ func (w *nmWorld) observeStep(t *rapid.T) {
 	}
 	id := rapid.SampledFrom(w.ids).Draw(t, "observed account")
 	now := w.cmdTime(t)
-	w.observe(t, m, id, now)
+	if rapid.Bool().Draw(t, "observe in the past?") {
+		now = m.n.Updated().Add(-time.Hour)
+	}
+	w.observe(t, m, w.accs[id], now)
 }
 
 // login keeps an account in use (LIFE-01); refused while blocked (LIFE-08).
 func (w *nmWorld) login(t *rapid.T) {
 	id := rapid.SampledFrom(w.ids).Draw(t, "login account")
-	acc := w.accs[id]
 	u := w.drawUser(t, "login user", id)
 	now := w.cmdTime(t)
+	w.prepare(t, now, id)
+	acc := w.accs[id]
 	got, _, err := w.lives.Apply(acc, now, lifecycle.Login{User: u})
 	if err != nil {
 		if nmDiff(acc, got) != "" {
@@ -1696,14 +1875,15 @@ func (w *nmWorld) login(t *rapid.T) {
 		return
 	}
 	w.accs[id] = got
-	w.markDirty(id)
-	w.reconcile(t, now)
+	w.changed(t, id, acc, now)
 }
 
 // people adds or dismisses a member, which changes who administers what
 // (NET-13) and who sees what (NET-12).
 func (w *nmWorld) people(t *rapid.T) {
 	id := rapid.SampledFrom(w.ids).Draw(t, "people account")
+	now := w.cmdTime(t)
+	w.prepare(t, now, id)
 	acc := w.accs[id]
 	u := rapid.SampledFrom(nmPeople).Draw(t, "person")
 	var cmd lifecycle.Command
@@ -1713,15 +1893,33 @@ func (w *nmWorld) people(t *rapid.T) {
 		role := rapid.SampledFrom([]tenancy.Role{tenancy.RoleAdministrator, tenancy.RoleEmployee}).Draw(t, "role")
 		cmd = lifecycle.AddUser{By: tenancy.Admin(acc.Owner), User: u, Role: role}
 	}
-	now := w.cmdTime(t)
 	got, _, err := w.lives.Apply(acc, now, cmd)
 	if err != nil {
 		return
 	}
 	w.accs[id] = got
-	w.markDirty(id)
-	w.reconcile(t, now)
+	w.changed(t, id, acc, now)
 	w.stats["people: changed"]++
+}
+
+// deleteStep has the service delete an account at once (LIFE-05, LIFE-07):
+// its subscription ends, and its network unlists it, or, for a head, stays
+// disabled.
+func (w *nmWorld) deleteStep(t *rapid.T) {
+	if !nmOneIn(t, "really delete?", 3) {
+		return
+	}
+	id := rapid.SampledFrom(w.ids).Draw(t, "account to delete")
+	now := w.cmdTime(t)
+	w.prepare(t, now, id)
+	acc := w.accs[id]
+	got, _, err := w.lives.Apply(acc, now, lifecycle.Delete{By: tenancy.Service(), Confirm: id})
+	if err != nil {
+		return
+	}
+	w.accs[id] = got
+	w.changed(t, id, acc, now)
+	w.stats[fmt.Sprintf("delete: an account in a network %v", acc.Network != "")]++
 }
 
 // back runs a command at a time before the network's last change: refused
@@ -1738,13 +1936,7 @@ func (w *nmWorld) back(t *rapid.T) {
 	var effs []network.Effect
 	var err error
 	var want nmWant
-	switch op := rapid.SampledFrom([]string{"advance", "observe", "connect", "disconnect", "dissolve", "plan"}).Draw(t, "op in the past"); op {
-	case "advance":
-		want = w.predictAdvance(m.mod, at)
-		effs, err = w.eng.Advance(m.n, at, nil)
-	case "observe":
-		want = w.predictObserve(m.mod, w.accs[id], at)
-		effs, err = w.eng.Observe(m.n, w.accs[id], at)
+	switch op := rapid.SampledFrom([]string{"connect", "disconnect", "dissolve", "plan", "preview"}).Draw(t, "op in the past"); op {
 	case "connect":
 		want = w.predictConnect(m.mod, head, w.accs[id], by, at)
 		effs, err = w.eng.Connect(m.n, head, w.accs[id], by, at)
@@ -1754,10 +1946,14 @@ func (w *nmWorld) back(t *rapid.T) {
 	case "dissolve":
 		want = w.predictDissolve(m.mod, head, by, at)
 		effs, err = w.eng.Dissolve(m.n, head, by, at)
-	case "plan":
+	case "plan", "preview":
 		cmd := plan.RecordPayment{By: tenancy.Service(), Amount: decimal.NewFromInt(1)}
 		want, _, _ = w.predictPlan(m.mod, w.accs[id], at, cmd)
-		_, _, effs, err = w.eng.ApplyPlan(m.n, w.accs[id], at, cmd)
+		if op == "plan" {
+			_, _, effs, err = w.eng.ApplyPlan(m.n, w.accs[id], at, cmd)
+		} else {
+			_, _, effs, err = w.eng.PreviewPlan(m.n, w.accs[id], at, cmd)
+		}
 	}
 	if !errors.Is(want.err, tenancy.ErrTimeWentBack) {
 		t.Fatalf("the model accepts a command at %v before the last change %v: %+v", at, m.mod.updated, want)
@@ -1784,6 +1980,47 @@ func (w *nmWorld) carryElsewhere(t *rapid.T) {
 	w.stats["carry elsewhere: refused"]++
 }
 
+// unitOfWork runs a few commands and deliveries on a network inside Begin
+// and Rollback: afterwards the network encodes to the very bytes it did
+// before, whatever they changed.
+func (w *nmWorld) unitOfWork(t *rapid.T) {
+	m := w.drawNet(t)
+	if m == nil {
+		return
+	}
+	before := nmSnap(t, m.n)
+	m.n.Begin()
+	changed := false
+	for range rapid.IntRange(1, 4).Draw(t, "operations in the unit") {
+		id := rapid.SampledFrom(w.ids).Draw(t, "unit account")
+		var effs []network.Effect
+		switch rapid.SampledFrom([]string{"connect", "disconnect", "deliver", "dissolve"}).Draw(t, "unit operation") {
+		case "connect":
+			by := w.drawUser(t, "unit by", m.mod.head, id)
+			effs, _ = w.eng.Connect(m.n, w.accs[m.mod.head], w.accs[id], by, w.now)
+		case "disconnect":
+			effs, _ = w.eng.Disconnect(m.n, w.accs[m.mod.head], id, w.accs[m.mod.head].Owner, w.now)
+		case "deliver":
+			acc := w.accs[id]
+			if rapid.Bool().Draw(t, "a changed standing?") {
+				// The account as it would be after dropping to free: a
+				// standing that changes the network, never applied.
+				acc.Seq += 100
+				acc.Sub.Status, acc.Sub.Plan = plan.StatusFree, plan.Free
+			}
+			effs, _ = w.eng.Deliver(m.n, w.standing(acc, m.mod.head))
+		case "dissolve":
+			effs, _ = w.eng.Dissolve(m.n, w.accs[m.mod.head], w.accs[m.mod.head].Owner, w.now)
+		}
+		changed = changed || len(effs) > 0
+	}
+	m.n.Rollback()
+	if after := nmSnap(t, m.n); !before.equal(after) {
+		t.Fatalf("Rollback did not restore the network of %s:\n%s\n%s", m.mod.head, before.json, after.json)
+	}
+	w.stats[fmt.Sprintf("unit of work rolled back, changed %v", changed)]++
+}
+
 // ---------------------------------------------------------------------------
 // Invariants after every step
 
@@ -1804,7 +2041,7 @@ func (w *nmWorld) check(t *rapid.T) {
 		heads[m.mod.head] = m
 		for id := range m.mod.branches {
 			if listedBy[id] != nil || heads[id] != nil {
-				t.Fatalf("NET-04: %s is in the networks of %s and %s", id, m.mod.head, w.netOf(id).mod.head)
+				t.Fatalf("NET-04: %s is in two networks", id)
 			}
 			listedBy[id] = m
 		}
@@ -1813,6 +2050,10 @@ func (w *nmWorld) check(t *rapid.T) {
 		if heads[id] != nil {
 			t.Fatalf("NET-04: %s heads a network and is a branch of %s", id, listedBy[id].mod.head)
 		}
+	}
+	synced := len(w.outbox) == 0
+	if synced {
+		w.stats["check: every standing delivered"]++
 	}
 
 	for _, id := range w.ids {
@@ -1823,19 +2064,34 @@ func (w *nmWorld) check(t *rapid.T) {
 		if acc.Updated.After(w.now) {
 			t.Fatalf("%s changed at %v, after the clock %v", id, acc.Updated, w.now)
 		}
+		w.checkBlocks(t, acc)
 		if acc.Stage == lifecycle.StageDeleted {
 			// LIFE-05, NET-04: a deleted account is in no network and has
-			// no block; its network unlisted it once it observed it.
-			if acc.Network != "" || acc.Blocked() || listedBy[id] != nil {
-				t.Fatalf("deleted %s is in network %q (listed by %v), blocks %v", id, acc.Network, listedBy[id] != nil, acc.Blocks)
+			// no block; its subscription ended; its network unlisted it
+			// once it heard.
+			if acc.Network != "" || acc.Blocked() || len(acc.Scheduled) != 0 {
+				t.Fatalf("deleted %s is in network %q, blocks %v, scheduled %v", id, acc.Network, acc.Blocks, acc.Scheduled)
+			}
+			if d, ok := acc.Sub.NextDeadline(); ok || acc.Sub.Status != plan.StatusFree {
+				t.Fatalf("LIFE-05: deleted %s has a running subscription: %v, next deadline %v", id, acc.Sub.Status, d)
+			}
+			if !synced {
+				continue
+			}
+			if listedBy[id] != nil {
+				t.Fatalf("LIFE-05: deleted %s is still listed by %s", id, listedBy[id].mod.head)
 			}
 			if m := heads[id]; m != nil {
-				// A deleted head leaves its network disabled.
-				if m.mod.status != network.Disabled {
-					t.Fatalf("NET-01: the network of deleted %s is %s", id, m.mod.status)
+				// NET-01: a deleted head leaves its network disabled, with
+				// no deadline (nobody is left to block).
+				if m.mod.status != network.Disabled || !m.n.HeadDeadline().IsZero() || m.n.HeadBlocked() {
+					t.Fatalf("NET-01: the network of deleted %s is %s, head deadline %v", id, m.mod.status, m.n.HeadDeadline())
 				}
 				w.stats["world: a network's head is deleted"]++
 			}
+			continue
+		}
+		if !synced {
 			continue
 		}
 		// NET-04: the account names exactly the network that lists it
@@ -1850,59 +2106,74 @@ func (w *nmWorld) check(t *rapid.T) {
 		if acc.Network != want {
 			t.Fatalf("NET-04: %s says it is in network %q, the networks say %q", id, acc.Network, want)
 		}
-		// NET-07, NET-09, LIFE-08: every block has a live cause, and
-		// every block the networks see is set on the account.
-		for _, b := range acc.Blocks {
-			switch b.Cause {
-			case network.CauseBranch:
-				if m := listedBy[id]; m == nil || m.mod.branches[id].Status != network.Blocked {
-					t.Fatalf("NET-07: %s is blocked as a branch but is not a blocked branch", id)
-				}
-			case network.CauseHead:
-				if m := heads[id]; m == nil || m.mod.status != network.Disabled || !m.mod.headBlocked {
-					t.Fatalf("NET-09: %s is blocked as a head but heads no disabled network with a blocked head", id)
-				}
-			default:
-				t.Fatalf("%s is blocked for an unknown cause %q", id, b.Cause)
-			}
-		}
+		lvl := w.level(acc)
 		if m := listedBy[id]; m != nil {
 			b := m.mod.branches[id]
-			if (b.Status == network.Blocked) != acc.BlockedFor(network.CauseBranch) {
-				t.Fatalf("NET-07: branch %s is %s, its account blocked %v", id, b.Status, acc.Blocks)
-			}
 			// NET-03: one domain zone.
 			if acc.DomainZone != m.mod.zone {
 				t.Fatalf("NET-03: branch %s is in zone %q, its network in %q", id, acc.DomainZone, m.mod.zone)
 			}
-			// NET-02, NET-06, NET-07: connected branches are commercial,
-			// branches on trial run a trial, red ones are not commercial.
+			// NET-02, NET-06, NET-07: a connected branch is commercial, a
+			// branch on trial runs a trial, an incompatible one is on
+			// free with its block scheduled at the deadline shown, a
+			// blocked one is blocked by the check since the deadline
+			// shown.
+			sched, scheduled := acc.ScheduledFor(network.CauseBranch)
+			var blockedAt time.Time
+			for _, bl := range acc.Blocks {
+				if bl.Cause == network.CauseBranch {
+					blockedAt = bl.Since
+				}
+			}
 			switch b.Status {
 			case network.Connected:
-				if !w.commercial(acc) {
+				if lvl < network.LevelCommercial {
 					t.Fatalf("NET-02: connected branch %s is %s on %s (%s)", id, acc.Stage, acc.Sub.Plan, acc.Sub.Status)
 				}
 			case network.OnTrial:
-				if acc.Sub.Status != plan.StatusTrial || acc.Stage != lifecycle.StageActive {
+				if lvl != network.LevelTrial {
 					t.Fatalf("NET-06: branch %s on trial is %s on %s (%s)", id, acc.Stage, acc.Sub.Plan, acc.Sub.Status)
 				}
-			case network.Incompatible, network.Blocked:
-				if w.commercial(acc) {
-					t.Fatalf("NET-08: branch %s is %s yet commercial on %s", id, b.Status, acc.Sub.Plan)
+			case network.Incompatible:
+				if lvl != network.LevelFree || !scheduled || !sched.Equal(b.Deadline) {
+					t.Fatalf("NET-07: incompatible branch %s is %v, its block scheduled %v (%v), the network shows %v", id, lvl, sched, scheduled, b.Deadline)
 				}
+			case network.Blocked:
+				if blockedAt.IsZero() || !blockedAt.Equal(b.Deadline) {
+					t.Fatalf("NET-07: blocked branch %s has blocks %v, the network shows %v", id, acc.Blocks, b.Deadline)
+				}
+			}
+			if (b.Status == network.Blocked) != acc.BlockedFor(network.CauseBranch) {
+				t.Fatalf("NET-07: branch %s is %s, its account blocked %v", id, b.Status, acc.Blocks)
 			}
 			if !acc.EverInNetwork {
 				t.Fatalf("NET-06: branch %s is not recorded as ever networked", id)
 			}
 		}
 		if m := heads[id]; m != nil {
-			if m.mod.headBlocked != acc.BlockedFor(network.CauseHead) {
-				t.Fatalf("NET-09: head %s blocked %v, its account's blocks %v", id, m.mod.headBlocked, acc.Blocks)
-			}
 			// NET-01: an operating network's head is on an active
 			// Enterprise plan; a disabled network's is not.
-			if (m.mod.status == network.Operating) != w.enterprise(acc) {
+			if (m.mod.status == network.Operating) != (lvl == network.LevelEnterprise) {
 				t.Fatalf("NET-01: the network of %s is %s, its head %s on %s (%s)", id, m.mod.status, acc.Stage, acc.Sub.Plan, acc.Sub.Status)
+			}
+			sched, _ := acc.ScheduledFor(network.CauseHead)
+			switch {
+			case m.mod.status == network.Operating:
+			case lvl == network.LevelCommercial:
+				// NET-09: a head that pays for another plan is not
+				// blocked, and the network shows no deadline.
+				if !m.n.HeadDeadline().IsZero() || m.n.HeadBlocked() || acc.BlockedFor(network.CauseHead) || !sched.IsZero() {
+					t.Fatalf("NET-09: head %s pays for %s, yet head deadline %v, blocked %v/%v, scheduled %v",
+						id, acc.Sub.Plan, m.n.HeadDeadline(), m.n.HeadBlocked(), acc.Blocks, sched)
+				}
+				w.stats["world: a disabled network's head pays for a lesser plan"]++
+			default:
+				// NET-09: a head that does not pay is blocked at the
+				// deadline the network shows.
+				if m.n.HeadBlocked() != acc.BlockedFor(network.CauseHead) || (!m.n.HeadBlocked() && !m.n.HeadDeadline().Equal(sched)) {
+					t.Fatalf("NET-09: head %s blocked %v, scheduled %v; the network says blocked %v, deadline %v",
+						id, acc.Blocks, sched, m.n.HeadBlocked(), m.n.HeadDeadline())
+				}
 			}
 		}
 	}
@@ -1931,13 +2202,63 @@ func (w *nmWorld) check(t *rapid.T) {
 	}
 }
 
-// checkNet checks one network against its model, its JSON form, its clone
-// and its widget.
+// checkBlocks checks the plan compatibility blocks of acc, set or
+// scheduled, which Align keeps in line after every change.
+func (w *nmWorld) checkBlocks(t *rapid.T, acc lifecycle.Account) {
+	lvl := w.level(acc)
+	head := acc.Network != "" && acc.Network == acc.ID
+	branch := acc.Network != "" && !head
+	for _, c := range []struct {
+		cause lifecycle.Cause
+		rule  string
+		need  bool
+	}{{network.CauseBranch, "NET-07", branch && lvl < network.LevelTrial}, {network.CauseHead, "NET-09", head && lvl < network.LevelCommercial}} {
+		// NET-07, NET-09, LIFE-08: a branch below a trial, and a head
+		// below a commercial plan, have their block set or scheduled;
+		// nobody else has one.
+		sched, scheduled := acc.ScheduledFor(c.cause)
+		if (scheduled || acc.BlockedFor(c.cause)) != c.need {
+			t.Fatalf("%s: %s (network %q, %v) has blocks %v and scheduled %v", c.rule, acc.ID, acc.Network, lvl, acc.Blocks, acc.Scheduled)
+		}
+		if !c.need {
+			continue
+		}
+		// NET-07, NET-09: the block falls GraceDays after the account came
+		// onto the free plan to need it, in its own calendar: a head's
+		// trial does not put it off. Never earlier, and later only when
+		// a late service aligned it after that.
+		since, ok := w.below[acc.ID]
+		if !ok {
+			t.Fatalf("%s: %s needs a block, the harness never saw it start to", c.rule, acc.ID)
+		}
+		due := since.In(acc.Location()).AddDate(0, 0, w.pol.GraceDays)
+		late := w.late[acc.ID].Equal(since)
+		if scheduled && !sched.Equal(due) {
+			t.Fatalf("%s: %s's block is scheduled at %v, %d days after %v is %v", c.rule, acc.ID, sched, w.pol.GraceDays, since, due)
+		}
+		if c.cause == network.CauseBranch && !since.Equal(acc.Sub.FreeSince) {
+			t.Fatalf("NET-07: branch %s needs its block since %v, but came onto free at %v", acc.ID, since, acc.Sub.FreeSince)
+		}
+		for _, b := range acc.Blocks {
+			if b.Cause == c.cause && (b.Since.Before(due) || (!late && !b.Since.Equal(due))) {
+				t.Fatalf("%s: %s blocked at %v, due %v (aligned late %v)", c.rule, acc.ID, b.Since, due, late)
+			}
+		}
+	}
+	for _, b := range acc.Blocks {
+		if b.Cause != network.CauseBranch && b.Cause != network.CauseHead {
+			t.Fatalf("%s is blocked for an unknown cause %q", acc.ID, b.Cause)
+		}
+	}
+}
+
+// checkNet checks one network against its model, its JSON form, its clone,
+// its projection and its widget.
 func (w *nmWorld) checkNet(t *rapid.T, m *nmNet) {
 	n, md := m.n, &m.mod
-	if n.Head() != md.head || n.Zone() != md.zone || n.Status() != md.status || n.HeadBlocked() != md.headBlocked {
+	if n.Head() != md.head || n.ID() != md.id() || n.Origin() != md.origin || n.Zone() != md.zone || n.Status() != md.status || n.HeadBlocked() != md.headBlocked {
 		t.Fatalf("network %s/%s is %s (head blocked %v), the model says %s/%s %s (%v)",
-			n.Head(), n.Zone(), n.Status(), n.HeadBlocked(), md.head, md.zone, md.status, md.headBlocked)
+			n.ID(), n.Zone(), n.Status(), n.HeadBlocked(), md.id(), md.zone, md.status, md.headBlocked)
 	}
 	if !n.HeadDeadline().Equal(md.headDue()) {
 		t.Fatalf("NET-09: head deadline %v, the model says %v", n.HeadDeadline(), md.headDue())
@@ -1952,12 +2273,12 @@ func (w *nmWorld) checkNet(t *rapid.T, m *nmNet) {
 	want := make([]network.Branch, 0, len(md.branches))
 	for _, id := range slices.Sorted(maps.Keys(md.branches)) {
 		b := md.branches[id]
-		want = append(want, network.Branch{Account: id, Status: b.Status, Since: b.Since, Deadline: b.Deadline})
-		if one, ok := n.Branch(id); !ok || cmp.Diff(want[len(want)-1], one) != "" {
+		want = append(want, network.Branch{Account: id, Status: b.Status, Since: b.Since, Deadline: b.Deadline, Seen: b.Seen})
+		if one, ok := n.Branch(id); !ok || gocmp.Diff(want[len(want)-1], one) != "" {
 			t.Fatalf("Branch(%s) = %+v, %v", id, one, ok)
 		}
 	}
-	if d := cmp.Diff(want, got); d != "" {
+	if d := gocmp.Diff(want, got); d != "" {
 		t.Fatalf("network of %s: branches differ from the model (-model +network):\n%s", md.head, d)
 	}
 	if _, ok := n.Branch(md.head); ok {
@@ -1965,26 +2286,40 @@ func (w *nmWorld) checkNet(t *rapid.T, m *nmNet) {
 	}
 	for _, b := range got {
 		switch {
-		case b.Status == network.Incompatible && !b.Deadline.After(b.Since) && w.pol.GraceDays > 0,
-			b.Status == network.Blocked && b.Deadline.After(b.Since),
+		case b.Status == network.Incompatible && !b.Deadline.After(b.Since),
+			b.Status == network.Blocked && (b.Deadline.IsZero() || b.Deadline.After(b.Since)),
 			(b.Status == network.Connected || b.Status == network.OnTrial) && !b.Deadline.IsZero():
 			t.Fatalf("NET-07: branch %+v", b)
 		}
 	}
-	wd, wok := md.next()
-	if gd, gok := n.NextDeadline(); gok != wok || !gd.Equal(wd) {
-		t.Fatalf("NextDeadline = %v, %v; the model says %v, %v", gd, gok, wd, wok)
+	if md.status == network.Dissolved && (len(md.branches) != 0 || md.headBlocked || !md.headDeadline.IsZero()) {
+		t.Fatalf("NET-11: a dissolved network with branches or a head deadline")
 	}
-	// NET-07, NET-09: nothing is blocked a nanosecond before the next
-	// deadline.
-	if wok && wd.After(md.updated) {
-		c := n.Clone()
-		if effs, err := w.eng.Advance(c, wd.Add(-time.Nanosecond), nil); err != nil || len(effs) != 0 {
-			t.Fatalf("Advance to just before the deadline %v: effects %v, err %v", wd, effs, err)
+	// NET-07, NET-09: Project lists the blocks still to fall, in time
+	// order: every incompatible branch's and a disabled head's.
+	type proj struct {
+		at   time.Time
+		acc  tenancy.AccountID
+		rule tenancy.RuleID
+	}
+	var wantProj, gotProj []proj
+	for _, b := range want {
+		if b.Status == network.Incompatible {
+			wantProj = append(wantProj, proj{b.Deadline, b.Account, "NET-07"})
 		}
 	}
-	if md.status == network.Dissolved && (len(md.branches) != 0 || md.headBlocked) {
-		t.Fatalf("a dissolved network with branches or a blocked head")
+	if d := md.headDue(); !d.IsZero() {
+		wantProj = append(wantProj, proj{d, md.head, "NET-09"})
+	}
+	slices.SortFunc(wantProj, func(a, b proj) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.acc, b.acc)) })
+	for _, e := range w.eng.Project(n) {
+		if e.Kind != network.EffectBlocked || e.Network != md.id() || e.Head != md.head {
+			t.Fatalf("Project: %+v", e)
+		}
+		gotProj = append(gotProj, proj{e.At, e.Account, e.Rule})
+	}
+	if d := gocmp.Diff(wantProj, gotProj, gocmp.AllowUnexported(proj{})); d != "" {
+		t.Fatalf("Project of %s differs (-want +got):\n%s", md.head, d)
 	}
 
 	// JSON round-trips exactly.
@@ -1993,9 +2328,9 @@ func (w *nmWorld) checkNet(t *rapid.T, m *nmNet) {
 	if err := json.Unmarshal(snap.json, &back); err != nil {
 		t.Fatalf("Unmarshal(%s): %v", snap.json, err)
 	}
-	if s := nmSnap(t, &back); !snap.equal(s) || back.Head() != n.Head() || back.Zone() != n.Zone() || back.Status() != n.Status() ||
+	if s := nmSnap(t, &back); !snap.equal(s) || back.ID() != n.ID() || back.Zone() != n.Zone() || back.Status() != n.Status() ||
 		back.HeadBlocked() != n.HeadBlocked() || !back.HeadDeadline().Equal(n.HeadDeadline()) || !back.Updated().Equal(n.Updated()) ||
-		cmp.Diff(n.Branches(), back.Branches()) != "" {
+		gocmp.Diff(n.Branches(), back.Branches()) != "" {
 		t.Fatalf("JSON round trip differs:\n%s\n%s", snap.json, s.json)
 	}
 	// A clone is equal and apart.
@@ -2047,7 +2382,6 @@ func (w *nmWorld) checkNet(t *rapid.T, m *nmNet) {
 // does not hold.
 type nmSnapshot struct {
 	json   []byte
-	next   time.Time
 	active int
 }
 
@@ -2056,12 +2390,44 @@ func nmSnap(t *rapid.T, n *network.Network) nmSnapshot {
 	if err != nil {
 		t.Fatalf("Marshal: %v", err)
 	}
-	d, _ := n.NextDeadline()
-	return nmSnapshot{json: b, next: d, active: n.Active()}
+	return nmSnapshot{json: b, active: n.Active()}
 }
 
 func (s nmSnapshot) equal(o nmSnapshot) bool {
-	return bytes.Equal(s.json, o.json) && s.next.Equal(o.next) && s.active == o.active
+	return bytes.Equal(s.json, o.json) && s.active == o.active
+}
+
+// nmInstants is n's JSON form with every time written in UTC: the
+// network as instants. (Two standings of one instant in two time zones
+// leave the last change written in the zone of the first delivered.)
+func nmInstants(t *rapid.T, n *network.Network) string {
+	var v any
+	if err := json.Unmarshal(nmSnap(t, n).json, &v); err != nil {
+		t.Fatalf("Unmarshal: %v", err)
+	}
+	var walk func(any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = walk(e)
+			}
+		case string:
+			if tm, err := time.Parse(time.RFC3339Nano, x); err == nil {
+				return tm.UTC().Format(time.RFC3339Nano)
+			}
+		}
+		return v
+	}
+	b, err := json.Marshal(walk(v))
+	if err != nil {
+		t.Fatalf("Marshal: %v", err)
+	}
+	return string(b)
 }
 
 // nmDiff is cmp.Diff with a fast path for values equal to the bit.
@@ -2069,7 +2435,7 @@ func nmDiff(x, y any) string {
 	if reflect.DeepEqual(x, y) {
 		return ""
 	}
-	return cmp.Diff(x, y)
+	return gocmp.Diff(x, y)
 }
 
 // nmErrName names err's most specific sentinel.
@@ -2078,7 +2444,7 @@ func nmErrName(err error) string {
 		name string
 		err  error
 	}{
-		{"ErrNotAdvanced", network.ErrNotAdvanced}, {"ErrHeadLocked", network.ErrHeadLocked}, {"ErrDisabled", network.ErrDisabled},
+		{"ErrCorrupt", network.ErrCorrupt}, {"ErrHeadLocked", network.ErrHeadLocked}, {"ErrDisabled", network.ErrDisabled},
 		{"ErrZone", network.ErrZone}, {"ErrMustBuy", network.ErrMustBuy}, {"ErrCap", network.ErrCap},
 		{"ErrNotMember", network.ErrNotMember}, {"ErrInNetwork", network.ErrInNetwork},
 		{"lifecycle.ErrDeleted", lifecycle.ErrDeleted}, {"lifecycle.ErrSuspended", lifecycle.ErrSuspended}, {"lifecycle.ErrBlocked", lifecycle.ErrBlocked},

@@ -271,9 +271,11 @@ func (n *Network) drop(id tenancy.AccountID) {
 	delete(n.branches, id)
 }
 
-// touch moves the network's last change to at, if at is later.
+// touch moves the network's last change to at, if at is later. It is
+// kept in UTC: members in other zones change it, and the network must not
+// depend on which came first.
 func (n *Network) touch(at time.Time) {
 	if at.After(n.updated) {
-		n.updated = at
+		n.updated = at.UTC()
 	}
 }

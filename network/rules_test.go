@@ -1,11 +1,21 @@
 package network_test
 
 // Table-driven tests of the NET rules, one test per rule (NET-01 to NET-14),
-// plus the refusals every command shares (a deadline due, time going back,
-// an unknown branch). Expected dates are worked out by hand from RULES.md and
-// the default policies (a 15-day branch trial, 15 days before the plan
+// plus the refusals every command shares (time going back, an unknown
+// branch). Expected dates are worked out by hand from RULES.md and the
+// default policies (a 15-day branch trial, 15 days before the plan
 // compatibility check blocks, 15 days of plan grace), never read back from
 // the code under test.
+//
+// The tests drive the engines as a service does without package fleet:
+// every change of a member account is followed by network.Engine.Align
+// (which schedules or lifts the account's plan compatibility block) and
+// network.Engine.Observe (which tells the network the account's
+// standing); the effects of network commands addressed to an account are
+// carried out on it with network.Engine.Carry. Time passes for an account
+// through lifecycle.Engine.Advance, one deadline at a time: the blocks of
+// the plan compatibility check are the accounts' own scheduled deadlines,
+// and a network has none.
 //
 // Unless a test says otherwise:
 //
@@ -111,7 +121,8 @@ func (w *nrWorld) apply(a lifecycle.Account, at time.Time, cmds ...lifecycle.Com
 	return a
 }
 
-// plan runs a plan command on a, issued by its owner as administrator.
+// plan runs a plan command on a, issued by its owner as administrator,
+// through the lifecycle engine alone (not on a head: NET-10).
 func (w *nrWorld) plan(a lifecycle.Account, at time.Time, cmd plan.Command) lifecycle.Account {
 	w.t.Helper()
 	return w.apply(a, at, lifecycle.Plan{Cmd: cmd})
@@ -123,7 +134,8 @@ func (w *nrWorld) buy(a lifecycle.Account, at time.Time, p plan.PlanID, per plan
 	return w.plan(a, at, plan.Purchase{By: tenancy.Admin(a.Owner), Plan: p, Period: per})
 }
 
-// advance moves a to at.
+// advance moves a to at through the lifecycle engine alone: for an
+// account in no network, or to set up a late service.
 func (w *nrWorld) advance(a lifecycle.Account, at time.Time) lifecycle.Account {
 	w.t.Helper()
 	a, _, err := w.lives.Advance(a, at, nil)
@@ -133,23 +145,49 @@ func (w *nrWorld) advance(a lifecycle.Account, at time.Time) lifecycle.Account {
 	return a
 }
 
-// head returns hq, owned by ada, on Enterprise for per, bought at nrT0.
-func (w *nrWorld) head(per plan.Period) lifecycle.Account {
+// align aligns a's plan compatibility block at at (Engine.Align).
+func (w *nrWorld) align(a lifecycle.Account, at time.Time) (lifecycle.Account, []lifecycle.Effect) {
 	w.t.Helper()
-	return w.buy(w.account(nrHQ, nrAda, nrT0), nrT0, plan.Enterprise, per)
+	a, effs, err := w.net.Align(a, at)
+	if err != nil {
+		w.t.Fatalf("align %s at %v: %v", a.ID, at, err)
+	}
+	if err := w.lives.Check(a); err != nil {
+		w.t.Fatalf("%s after Align: %v", a.ID, err)
+	}
+	return a, effs
 }
 
-// branch returns an account owned by bea with ada as a second
-// administrator, created at nrT0 and, unless p is empty, on plan p for per
-// bought at nrT0.
-func (w *nrWorld) branch(id tenancy.AccountID, p plan.PlanID, per plan.Period) lifecycle.Account {
+// sync follows a change of member a at at as a service does: Align, then
+// Observe. It returns the account and the network's effects.
+func (w *nrWorld) sync(n *network.Network, a lifecycle.Account, at time.Time) (lifecycle.Account, []network.Effect) {
 	w.t.Helper()
-	a := w.apply(w.account(id, nrBea, nrT0), nrT0,
-		lifecycle.AddUser{By: tenancy.Admin(nrBea), User: nrAda, Role: tenancy.RoleAdministrator})
-	if p != "" {
-		a = w.buy(a, nrT0, p, per)
+	a, _ = w.align(a, at)
+	return a, w.observe(n, a, at)
+}
+
+// follow moves member a to at one deadline at a time, following each
+// change with sync at the deadline's instant, as a service's scheduler
+// does. It returns the account, the network's effects and the account's.
+func (w *nrWorld) follow(n *network.Network, a lifecycle.Account, at time.Time) (lifecycle.Account, []network.Effect, []lifecycle.Effect) {
+	w.t.Helper()
+	var effs []network.Effect
+	var leffs []lifecycle.Effect
+	for {
+		next, ok := a.NextDeadline()
+		if !ok || next.After(at) || a.Stage == lifecycle.StageDeleted {
+			return a, effs, leffs
+		}
+		var more []lifecycle.Effect
+		var err error
+		if a, more, err = w.lives.Advance(a, next, nil); err != nil {
+			w.t.Fatalf("advance %s to %v: %v", a.ID, next, err)
+		}
+		leffs = append(leffs, more...)
+		a, more = w.align(a, next)
+		leffs = append(leffs, more...)
+		effs = append(effs, w.observe(n, a, next)...)
 	}
-	return a
 }
 
 // create creates the network around head at at, by ada, and carries the
@@ -161,11 +199,17 @@ func (w *nrWorld) create(head lifecycle.Account, at time.Time) (*network.Network
 		w.t.Fatalf("create around %s: %v", head.ID, err)
 	}
 	nrCheck(w.t, n)
-	return n, w.carry(head, effs, at)
+	head = w.carry(head, effs, at)
+	// The head's joining changes nothing the network does not know.
+	if got := w.observe(n, head, at); len(got) != 0 {
+		w.t.Fatalf("observing the head after carrying Created: %v", got)
+	}
+	return n, head
 }
 
-// connect connects branch to n at at, by ada, and carries the effects
-// addressed to it.
+// connect connects branch to n at at, by ada, carries the effects
+// addressed to it and observes it: carrying them changes nothing the
+// network does not already know.
 func (w *nrWorld) connect(n *network.Network, head, branch lifecycle.Account, at time.Time) (lifecycle.Account, []network.Effect) {
 	w.t.Helper()
 	effs, err := w.net.Connect(n, head, branch, nrAda, at)
@@ -173,7 +217,11 @@ func (w *nrWorld) connect(n *network.Network, head, branch lifecycle.Account, at
 		w.t.Fatalf("connect %s at %v: %v", branch.ID, at, err)
 	}
 	nrCheck(w.t, n)
-	return w.carry(branch, effs, at), effs
+	branch = w.carry(branch, effs, at)
+	if got := w.observe(n, branch, at); len(got) != 0 {
+		w.t.Fatalf("observing %s after carrying its connection: %v", branch.ID, got)
+	}
+	return branch, effs
 }
 
 // disconnect disconnects branch from n at at, by ada, and carries the
@@ -199,8 +247,8 @@ func (w *nrWorld) observe(n *network.Network, a lifecycle.Account, at time.Time)
 	return effs
 }
 
-// applyPlan runs cmd on a through the network and carries the network's
-// effects addressed to a.
+// applyPlan runs cmd on a through the network (ApplyPlan: NET-10, the
+// command, Align, Observe).
 func (w *nrWorld) applyPlan(n *network.Network, a lifecycle.Account, at time.Time, cmd plan.Command) (lifecycle.Account, []network.Effect) {
 	w.t.Helper()
 	a, _, effs, err := w.net.ApplyPlan(n, a, at, cmd)
@@ -211,18 +259,7 @@ func (w *nrWorld) applyPlan(n *network.Network, a lifecycle.Account, at time.Tim
 	if err := w.lives.Check(a); err != nil {
 		w.t.Fatalf("%s after %T: %v", a.ID, cmd, err)
 	}
-	return w.carry(a, effs, at), effs
-}
-
-// advanceNet advances n to at.
-func (w *nrWorld) advanceNet(n *network.Network, at time.Time) []network.Effect {
-	w.t.Helper()
-	effs, err := w.net.Advance(n, at, nil)
-	if err != nil {
-		w.t.Fatalf("advance the network to %v: %v", at, err)
-	}
-	nrCheck(w.t, n)
-	return effs
+	return a, effs
 }
 
 // carry carries out on a every effect of effs addressed to it.
@@ -245,8 +282,8 @@ func (w *nrWorld) carry(a lifecycle.Account, effs []network.Effect, at time.Time
 
 // nrCheck checks what a network must always hold: it round-trips through
 // JSON to the same bytes, Active counts the connected and trial branches,
-// NextDeadline is the earliest of the incompatible branches' deadlines and
-// the head's, and only incompatible and blocked branches have deadlines.
+// only incompatible and blocked branches have deadlines, and a head
+// deadline shows only on a disabled network whose head is not blocked.
 func nrCheck(t testing.TB, n *network.Network) {
 	t.Helper()
 	b1, err := n.MarshalJSON()
@@ -261,7 +298,6 @@ func nrCheck(t testing.TB, n *network.Network) {
 		t.Fatalf("round trip changed the encoding:\n%s\n%s", b1, b2)
 	}
 	active := 0
-	var next time.Time
 	for _, b := range n.Branches() {
 		switch b.Status {
 		case network.Connected, network.OnTrial:
@@ -269,24 +305,20 @@ func nrCheck(t testing.TB, n *network.Network) {
 			if !b.Deadline.IsZero() {
 				t.Errorf("branch %s is %v with a deadline %v", b.Account, b.Status, b.Deadline)
 			}
-		case network.Incompatible:
-			if next.IsZero() || b.Deadline.Before(next) {
-				next = b.Deadline
+		case network.Incompatible, network.Blocked:
+			if b.Deadline.IsZero() {
+				t.Errorf("branch %s is %v without a deadline", b.Account, b.Status)
 			}
 		}
-	}
-	if hd := n.HeadDeadline(); !hd.IsZero() && (next.IsZero() || hd.Before(next)) {
-		next = hd
 	}
 	if n.Active() != active || m.Active() != active {
 		t.Errorf("Active() = %d (decoded %d), want %d", n.Active(), m.Active(), active)
 	}
-	got, ok := n.NextDeadline()
-	if ok != !next.IsZero() || !got.Equal(next) {
-		t.Errorf("NextDeadline() = %v, %v; want %v", got, ok, next)
+	if hd := n.HeadDeadline(); !hd.IsZero() && (n.Status() != network.Disabled || n.HeadBlocked()) {
+		t.Errorf("HeadDeadline() = %v on a %v network (head blocked %v)", hd, n.Status(), n.HeadBlocked())
 	}
-	if got2, _ := m.NextDeadline(); !got2.Equal(got) {
-		t.Errorf("decoded NextDeadline() = %v, want %v", got2, got)
+	if !m.HeadDeadline().Equal(n.HeadDeadline()) || m.ID() != n.ID() {
+		t.Errorf("decoded: HeadDeadline %v ID %s; want %v, %s", m.HeadDeadline(), m.ID(), n.HeadDeadline(), n.ID())
 	}
 }
 
@@ -298,8 +330,7 @@ func nrSnap(t testing.TB, n *network.Network) string {
 	if err != nil {
 		t.Fatalf("marshal: %v", err)
 	}
-	next, ok := n.NextDeadline()
-	return fmt.Sprintf("%s active=%d len=%d next=%v/%v", b, n.Active(), n.Len(), next, ok)
+	return fmt.Sprintf("%s active=%d len=%d head-deadline=%v", b, n.Active(), n.Len(), n.HeadDeadline())
 }
 
 // nrRefuse runs a command that must be refused: the error matches sentinel
@@ -349,22 +380,29 @@ type nrEff struct {
 	At       time.Time
 	Deadline time.Time
 	To       tenancy.UserID
-	Cause    lifecycle.Cause
 	Days     int
 }
 
 // nrWant checks effs against want, in order: every pinned field, the
-// network they name, and numbers that grow.
+// network they name, and their numbers: an effect of a command has a
+// number in the network's history, larger than the one before; an effect
+// of a member's standing has none and names the standing instead.
 func nrWant(t testing.TB, what string, n *network.Network, effs []network.Effect, want ...nrEff) {
 	t.Helper()
 	got := make([]nrEff, len(effs))
+	var last uint64
 	for i, e := range effs {
-		got[i] = nrEff{Kind: e.Kind, Account: e.Account, Rule: e.Rule, At: e.At, Deadline: e.Deadline, To: e.To, Cause: e.Cause, Days: e.Days}
-		if e.Network != n.Head() {
-			t.Errorf("%s: effect %v names network %q, want %q", what, e, e.Network, n.Head())
+		got[i] = nrEff{Kind: e.Kind, Account: e.Account, Rule: e.Rule, At: e.At, Deadline: e.Deadline, To: e.To, Days: e.Days}
+		if e.Network != n.ID() || e.Head != n.Head() {
+			t.Errorf("%s: effect %v names network %q head %q, want %q and %q", what, e, e.Network, e.Head, n.ID(), n.Head())
 		}
-		if i > 0 && e.Seq <= effs[i-1].Seq {
-			t.Errorf("%s: effect %d has number %d after %d", what, i, e.Seq, effs[i-1].Seq)
+		switch {
+		case (e.Seq == 0) == (e.Standing == 0):
+			t.Errorf("%s: effect %v has command number %d and standing %d: want exactly one", what, e, e.Seq, e.Standing)
+		case e.Seq != 0 && e.Seq <= last:
+			t.Errorf("%s: effect %d has number %d after %d", what, i, e.Seq, last)
+		case e.Seq != 0:
+			last = e.Seq
 		}
 	}
 	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
@@ -391,6 +429,28 @@ func nrTime(t testing.TB, what string, got, want time.Time) {
 	if !got.Equal(want) {
 		t.Errorf("%s = %v, want %v", what, got, want)
 	}
+}
+
+// nrScheduled checks when a's block for cause will fall: at want, or
+// never when want is zero.
+func nrScheduled(t testing.TB, a lifecycle.Account, cause lifecycle.Cause, want time.Time) {
+	t.Helper()
+	got, ok := a.ScheduledFor(cause)
+	if ok != !want.IsZero() || !got.Equal(want) {
+		t.Errorf("%s: block %.5s scheduled at %v (%v), want %v", a.ID, cause, got, ok, want)
+	}
+}
+
+// nrLife returns the kinds and instants of the lifecycle effects of the
+// plan compatibility check among effs: "block@DATE", "unblock@DATE".
+func nrLife(effs []lifecycle.Effect) []string {
+	var out []string
+	for _, e := range effs {
+		if e.Kind == lifecycle.EffectBlock || e.Kind == lifecycle.EffectUnblock {
+			out = append(out, fmt.Sprintf("%s %.6s@%s", e.Kind, e.Cause, e.At.UTC().Format(time.RFC3339)))
+		}
+	}
+	return out
 }
 
 // nrNotify are the NET-13 notifications of connecting id at at to its
@@ -484,9 +544,15 @@ func TestNET01_HeadOnActiveEnterprise(t *testing.T) {
 			if n.Head() != nrHQ || n.Status() != network.Operating || n.Zone() != "eu" || n.Len() != 0 || n.Active() != 0 {
 				t.Errorf("new network: head %s status %v zone %q len %d active %d", n.Head(), n.Status(), n.Zone(), n.Len(), n.Active())
 			}
+			// The network's ID names the head and the head's Seq at its
+			// creation, so that a network created again around the same
+			// head is told apart.
+			if want := fmt.Sprintf("hq@%d", head.Seq); n.ID() != want || n.Origin() != head.Seq {
+				t.Errorf("ID() = %q, Origin() = %d; want %q", n.ID(), n.Origin(), want)
+			}
 			nrTime(t, "Updated", n.Updated(), c.at)
-			if d, ok := n.NextDeadline(); ok {
-				t.Errorf("a new network has a deadline %v", d)
+			if d := n.HeadDeadline(); !d.IsZero() || n.HeadBlocked() {
+				t.Errorf("a new network has a head deadline %v or a blocked head", d)
 			}
 			head = w.carry(head, effs, c.at)
 			if head.Network != nrHQ || !head.EverInNetwork {
@@ -537,6 +603,25 @@ func TestNET01_HeadOnActiveEnterprise(t *testing.T) {
 			t.Errorf("Head() = %s, want %s", n.Head(), nrHQ)
 		}
 	})
+}
+
+// head returns hq, owned by ada, on Enterprise for per, bought at nrT0.
+func (w *nrWorld) head(per plan.Period) lifecycle.Account {
+	w.t.Helper()
+	return w.buy(w.account(nrHQ, nrAda, nrT0), nrT0, plan.Enterprise, per)
+}
+
+// branch returns an account owned by bea with ada as a second
+// administrator, created at nrT0 and, unless p is empty, on plan p for per
+// bought at nrT0.
+func (w *nrWorld) branch(id tenancy.AccountID, p plan.PlanID, per plan.Period) lifecycle.Account {
+	w.t.Helper()
+	a := w.apply(w.account(id, nrBea, nrT0), nrT0,
+		lifecycle.AddUser{By: tenancy.Admin(nrBea), User: nrAda, Role: tenancy.RoleAdministrator})
+	if p != "" {
+		a = w.buy(a, nrT0, p, per)
+	}
+	return a
 }
 
 // --- NET-02 ----------------------------------------------------------------
@@ -595,8 +680,9 @@ func TestNET02_ConnectedBranchesAreCommercial(t *testing.T) {
 			if n.Active() != 1 || n.Len() != 1 {
 				t.Errorf("Active %d Len %d, want 1 and 1", n.Active(), n.Len())
 			}
-			if b.Network != nrHQ {
-				t.Errorf("the branch carried Connected: Network %q, want %q", b.Network, nrHQ)
+			if b.Network != nrHQ || len(b.Scheduled) != 0 || b.Blocked() {
+				t.Errorf("the branch carried Connected: Network %q, scheduled %v, blocks %v; want %q and none",
+					b.Network, b.Scheduled, b.Blocks, nrHQ)
 			}
 			// Observing a branch whose standing did not change does
 			// nothing.
@@ -624,6 +710,61 @@ func TestNET02_ConnectedBranchesAreCommercial(t *testing.T) {
 		b := w.apply(w.branch("b1", plan.Basic, plan.Monthly), nrT0, lifecycle.Delete{By: tenancy.Service(), Confirm: "b1"})
 		nrRefuse(t, n, func() ([]network.Effect, error) { return w.net.Connect(n, head, b, nrAda, nrT1) },
 			tenancy.ErrRefused, "NET-02", "deleted")
+	})
+}
+
+// TestNET02_ConnectedButFreeIsCorrupt proves the NET-02 check of Observe: a
+// branch the network lists as connected whose account has been on the free
+// plan since before it was listed is a corrupt pair (the account given to
+// Connect was stale, or the network is another's): Observe reports it
+// with network.ErrCorrupt and changes nothing, rather than repairing it. A
+// branch that drops to free at the very instant it was connected is not
+// corrupt; it is incompatible.
+func TestNET02_ConnectedButFreeIsCorrupt(t *testing.T) {
+	t.Run("free since before it was listed", func(t *testing.T) {
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		// b1 bought Basic monthly and cancelled: free from 2 April 09:00.
+		b := w.plan(w.branch("b1", plan.Basic, plan.Monthly), nrT0, plan.Cancel{By: tenancy.Admin(nrBea)})
+		// The service connects it on 3 April with the account as stored
+		// on 2 March, never brought up to date: it looks commercial.
+		// Carrying the connection brings the account up to date.
+		at := time.Date(2026, 4, 3, 9, 0, 0, 0, time.UTC)
+		stale := b
+		effs, err := w.net.Connect(n, head, stale, nrAda, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nrStatus(t, n, "b1", network.Connected)
+		fresh := w.carry(stale, effs, at)
+		if fresh.Sub.Status != plan.StatusFree || !fresh.Sub.FreeSince.Equal(nrPeriodEnd) || fresh.Network != nrHQ {
+			t.Fatalf("setup: b1 is %v since %v in %q", fresh.Sub.Status, fresh.Sub.FreeSince, fresh.Network)
+		}
+		nrRefuse(t, n, func() ([]network.Effect, error) { return w.net.Observe(n, fresh, at) }, network.ErrCorrupt, "NET-02", "b1", "free")
+		_, err = w.net.Observe(n, fresh, at)
+		if !errors.Is(err, tenancy.ErrInvalid) {
+			t.Errorf("the NET-02 refusal %v does not match tenancy.ErrInvalid", err)
+		}
+		// An older standing of the same account is not checked: it
+		// changes nothing either way.
+		nrWant(t, "Observe the stale account again", n, w.observe(n, stale, at))
+		nrStatus(t, n, "b1", network.Connected)
+		// Disconnecting the branch is the way out.
+		fresh, _ = w.disconnect(n, head, fresh, at)
+		if fresh.Network != "" || n.Len() != 0 || len(fresh.Scheduled) != 0 {
+			t.Errorf("after disconnecting: network %q, len %d, scheduled %v", fresh.Network, n.Len(), fresh.Scheduled)
+		}
+	})
+
+	t.Run("free from the instant it was listed: incompatible", func(t *testing.T) {
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		b, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Monthly), nrT1)
+		b = w.plan(b, nrT1, plan.Cancel{By: tenancy.Admin(nrBea), Now: true})
+		_, effs := w.sync(n, b, nrT1)
+		// 2 March 10:00 + 15 days.
+		nrWant(t, "Observe", n, effs, nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: nrT1,
+			Deadline: time.Date(2026, 3, 17, 10, 0, 0, 0, time.UTC)})
 	})
 }
 
@@ -666,7 +807,8 @@ func TestNET03_SameDomainZone(t *testing.T) {
 // not connect to another, nor again to the same one, until it is
 // disconnected; once the Disconnected effect is carried it joins another.
 // The account's own record refuses a second membership and accepts changes
-// from the service only.
+// from the service only; recording the same membership again, or leaving
+// a network it is not in, changes nothing.
 func TestNET04_OneNetworkAtATime(t *testing.T) {
 	w := nrNew(t)
 	n1, hq := w.create(w.head(plan.Annual), nrCreated)
@@ -689,11 +831,12 @@ func TestNET04_OneNetworkAtATime(t *testing.T) {
 	nrRefuse(t, n1, func() ([]network.Effect, error) { return w.net.Connect(n1, hq, stale, nrAda, at) },
 		network.ErrInNetwork, "NET-04")
 
-	// Carrying Connected a second time is refused by the account itself.
-	_, _, err := w.net.Carry(b1, network.Effect{Kind: network.EffectConnected, Network: "hq2", Account: "b1"}, at)
+	// Carrying a connection to another network is refused by the account
+	// itself.
+	_, _, err := w.net.Carry(b1, network.Effect{Kind: network.EffectConnected, Network: "hq2@1", Head: "hq2", Account: "b1"}, at)
 	nrWantRefusal(t, err, network.ErrInNetwork, "NET-04")
 	// An effect for another account is not carried.
-	_, _, err = w.net.Carry(hq2, network.Effect{Kind: network.EffectConnected, Network: nrHQ, Account: "b1"}, at)
+	_, _, err = w.net.Carry(hq2, network.Effect{Kind: network.EffectConnected, Network: n1.ID(), Head: nrHQ, Account: "b1"}, at)
 	nrWantRefusal(t, err, tenancy.ErrInvalid, "")
 
 	b1, effs := w.disconnect(n1, hq, b1, at)
@@ -709,6 +852,10 @@ func TestNET04_OneNetworkAtATime(t *testing.T) {
 	if b1.Network != "hq2" {
 		t.Errorf("b1.Network = %q, want hq2", b1.Network)
 	}
+	// A standing of b1 addressed to n1 is refused by n2.
+	s := w.net.StandingOf(b1)
+	s.Network = nrHQ
+	nrRefuse(t, n2, func() ([]network.Effect, error) { return w.net.Deliver(n2, s) }, network.ErrNotMember, "NET-04")
 
 	// The account's own record of its network.
 	{
@@ -717,17 +864,24 @@ func TestNET04_OneNetworkAtATime(t *testing.T) {
 			name     string
 			acc      lifecycle.Account
 			cmd      lifecycle.Command
-			sentinel error
+			sentinel error // nil: accepted, and nothing changes
 		}{
 			{"an administrator cannot join", w.branch("b9", "", 0), lifecycle.JoinNetwork{By: tenancy.Admin(nrBea), Head: nrHQ}, tenancy.ErrUnauthorized},
 			{"an administrator cannot leave", b1, lifecycle.LeaveNetwork{By: tenancy.Admin(nrBea)}, tenancy.ErrUnauthorized},
 			{"already in a network", b1, lifecycle.JoinNetwork{By: svc, Head: nrHQ}, lifecycle.ErrInNetwork},
-			{"already in this very network", b1, lifecycle.JoinNetwork{By: svc, Head: "hq2"}, lifecycle.ErrInNetwork},
-			{"leaving no network", w.branch("b9", "", 0), lifecycle.LeaveNetwork{By: svc}, tenancy.ErrNotFound},
 			{"joining a network without a head", w.branch("b9", "", 0), lifecycle.JoinNetwork{By: svc}, tenancy.ErrInvalid},
+			{"already in this very network", b1, lifecycle.JoinNetwork{By: svc, Head: "hq2"}, nil},
+			{"leaving no network", w.branch("b9", "", 0), lifecycle.LeaveNetwork{By: svc}, nil},
+			{"leaving another network than its own", b1, lifecycle.LeaveNetwork{By: svc, Head: nrHQ}, nil},
 		}
 		for _, c := range cases {
-			out, effs, err := w.lives.Apply(c.acc, at, c.cmd)
+			out, effs, err := w.lives.Apply(c.acc, c.acc.Updated, c.cmd)
+			if c.sentinel == nil {
+				if err != nil || len(effs) != 0 || out.Network != c.acc.Network || out.Seq != c.acc.Seq {
+					t.Errorf("%s: %v, effects %v, network %q; want no change", c.name, err, effs, out.Network)
+				}
+				continue
+			}
 			if err == nil {
 				t.Errorf("%s: not refused", c.name)
 				continue
@@ -736,6 +890,82 @@ func TestNET04_OneNetworkAtATime(t *testing.T) {
 			if !cmp.Equal(out, c.acc) || len(effs) != 0 {
 				t.Errorf("%s: refused, yet the account changed or effects %v", c.name, effs)
 			}
+		}
+	}
+}
+
+// TestNET04_CarryTwiceChangesNothing proves that carrying a network's
+// effect is idempotent (NET-04): the service may carry an effect again
+// after a crash, and the second time nothing changes and nothing is
+// refused, at the same instant or later.
+func TestNET04_CarryTwiceChangesNothing(t *testing.T) {
+	w := nrNew(t)
+	head := w.head(plan.Annual)
+	n, cEffs, err := w.net.Create(head, nrAda, nrCreated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := nrT1.Add(time.Hour)
+	carryTwice := func(a lifecycle.Account, e network.Effect, at time.Time) lifecycle.Account {
+		t.Helper()
+		once, leffs, err := w.net.Carry(a, e, at)
+		if err != nil || len(leffs) == 0 {
+			t.Fatalf("carrying %v: %v, effects %v", e, err, leffs)
+		}
+		for _, again := range []time.Time{at, later} {
+			twice, leffs, err := w.net.Carry(once, e, again)
+			if err != nil || len(leffs) != 0 {
+				t.Errorf("carrying %v again at %v: %v, effects %v; want no refusal, no effect", e, again, err, leffs)
+			}
+			if d := cmp.Diff(once, twice); d != "" {
+				t.Errorf("carrying %v again at %v changed the account (-once +twice):\n%s", e, again, d)
+			}
+		}
+		return once
+	}
+	head = carryTwice(head, cEffs[0], nrCreated)
+	if head.Network != nrHQ {
+		t.Fatalf("the head is in %q", head.Network)
+	}
+
+	// A commercial branch: connected, then disconnected.
+	effs, err := w.net.Connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrAda, nrT1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1 := carryTwice(w.branch("b1", plan.Basic, plan.Annual), effs[0], nrT1)
+	if b1.Network != nrHQ {
+		t.Fatalf("b1 is in %q", b1.Network)
+	}
+	out := later.Add(time.Hour)
+	effs, err = w.net.Disconnect(n, head, "b1", nrAda, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later = out.Add(time.Hour)
+	b1 = carryTwice(b1, effs[0], out)
+	if b1.Network != "" {
+		t.Fatalf("b1 is still in %q", b1.Network)
+	}
+
+	// A free branch: the trial comes with the connection (NET-06), and
+	// carrying start-trial afterwards, once or twice, changes nothing.
+	at := out
+	effs, err = w.net.Connect(n, head, w.branch("b2", "", 0), nrAda, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2 := carryTwice(w.branch("b2", "", 0), effs[0], at)
+	if b2.Sub.Status != plan.StatusTrial || !b2.Sub.NetworkTrialUsed {
+		t.Fatalf("b2 after carrying its connection: %v, network trial used %v", b2.Sub.Status, b2.Sub.NetworkTrialUsed)
+	}
+	if effs[1].Kind != network.EffectStartTrial {
+		t.Fatalf("the second effect is %v", effs[1])
+	}
+	for _, when := range []time.Time{at, at.Add(time.Minute)} {
+		again, leffs, err := w.net.Carry(b2, effs[1], when)
+		if err != nil || len(leffs) != 0 || !cmp.Equal(again, b2) {
+			t.Errorf("carrying start-trial after the connection at %v: %v, effects %v, changed %v", when, err, leffs, !cmp.Equal(again, b2))
 		}
 	}
 }
@@ -766,12 +996,17 @@ func TestNET05_EnterpriseBecomesABranch(t *testing.T) {
 			if wb := n.Widget("b1"); !wb.Visible || wb.Network != nrHQ || len(wb.Branches) != 0 {
 				t.Errorf("widget at b1: %+v", wb)
 			}
-			// NET-10 locks the head's plan only: the branch moves down.
+			// NET-10 locks the head's plan only: the branch moves down,
+			// through the network or on its own.
 			at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-			if err := w.net.CheckPlan(n, "b1", plan.ChangePlan{By: tenancy.Admin(nrBea), Plan: plan.Professional, Period: per}); err != nil {
+			down := plan.ChangePlan{By: tenancy.Admin(nrBea), Plan: plan.Professional, Period: per}
+			if err := w.net.CheckPlan(n, b, down); err != nil {
 				t.Errorf("CheckPlan of the branch: %v", err)
 			}
-			_, effs = w.applyPlan(n, b, at, plan.ChangePlan{By: tenancy.Admin(nrBea), Plan: plan.Professional, Period: per})
+			if _, ok := w.net.PlanCommand(n, b, down).(lifecycle.Plan); !ok {
+				t.Errorf("PlanCommand of a branch is %T, want lifecycle.Plan", w.net.PlanCommand(n, b, down))
+			}
+			_, effs = w.applyPlan(n, b, at, down)
 			nrWant(t, "a branch's downgrade", n, effs)
 		})
 	}
@@ -848,7 +1083,7 @@ func TestNET06_FreeBranchTrial(t *testing.T) {
 			if n.Active() != 1 {
 				t.Errorf("Active() = %d, want 1: a branch on trial is connected", n.Active())
 			}
-			// Carry started the network trial.
+			// Carrying started the network trial.
 			if b.Sub.Status != plan.StatusTrial || !b.Sub.NetworkTrialUsed || b.Sub.TrialUsed != usedTrial {
 				t.Errorf("after carrying: status %v NetworkTrialUsed %v TrialUsed %v; want trial, true, %v",
 					b.Sub.Status, b.Sub.NetworkTrialUsed, b.Sub.TrialUsed, usedTrial)
@@ -858,13 +1093,14 @@ func TestNET06_FreeBranchTrial(t *testing.T) {
 
 			// Buying during the trial makes it a plain connected branch,
 			// with nothing to announce.
-			bought := w.buy(b, c.end.Add(-time.Hour), plan.Basic, plan.Monthly)
-			nrWant(t, "buying during the trial", n, w.observe(n, bought, c.end.Add(-time.Hour)))
+			before := c.end.Add(-time.Hour)
+			b, effs = w.sync(n, w.buy(b, before, plan.Basic, plan.Monthly), before)
+			nrWant(t, "buying during the trial", n, effs)
 			nrStatus(t, n, "b1", network.Connected)
 		})
 	}
 
-	t.Run("the trial event cites NET-06", func(t *testing.T) {
+	t.Run("the trial comes with the connection, under NET-06", func(t *testing.T) {
 		w := nrNew(t)
 		n, head := w.create(w.head(plan.Annual), nrCreated)
 		b := w.branch("b1", "", 0)
@@ -872,17 +1108,57 @@ func TestNET06_FreeBranchTrial(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _, err = w.net.Carry(b, effs[0], nrT1)
+		b, leffs, err := w.net.Carry(b, effs[0], nrT1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, leffs, err := w.net.Carry(b, effs[1], nrT1)
+		var kinds []string
+		for _, l := range leffs {
+			k := l.Kind.String()
+			if l.Kind == lifecycle.EffectPlan {
+				k = l.Plan.Kind.String()
+			}
+			kinds = append(kinds, fmt.Sprintf("%s %s", l.Rule, k))
+		}
+		if d := cmp.Diff([]string{"NET-04 joined-network", "NET-06 trial-started"}, kinds); d != "" {
+			t.Errorf("carrying the connection of a free account (-want +got):\n%s", d)
+		}
+		_, leffs, err = w.net.Carry(b, effs[1], nrT1)
+		if err != nil || len(leffs) != 0 {
+			t.Errorf("carrying start-trial after the connection: %v, %v; want nothing", leffs, err)
+		}
+	})
+
+	// A free account is never a free branch, not even between carrying
+	// its connection and its trial: were it so, the plan compatibility
+	// check would block one that has been free for more than 15 days the
+	// instant it joins (NET-07).
+	t.Run("an account free for 20 days joins without a block", func(t *testing.T) {
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		at := time.Date(2026, 3, 22, 9, 0, 0, 0, time.UTC) // free since 2 March 09:00
+		b := w.advance(w.branch("b1", "", 0), at)
+		effs, err := w.net.Connect(n, head, b, nrAda, at)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(leffs) != 1 || leffs[0].Kind != lifecycle.EffectPlan || leffs[0].Plan.Kind != plan.EventTrialStarted || leffs[0].Rule != "NET-06" {
-			t.Errorf("carrying the branch trial gave %v, want one trial-started event under NET-06", leffs)
+		var all []lifecycle.Effect
+		for _, e := range effs {
+			if e.Account != b.ID {
+				continue
+			}
+			var leffs []lifecycle.Effect
+			if b, leffs, err = w.net.Carry(b, e, at); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, leffs...)
+			// The service may tell the network after each effect.
+			nrWant(t, "Observe after carrying "+e.Kind.String(), n, w.observe(n, b, at))
 		}
+		if got := nrLife(all); len(got) != 0 || b.Blocked() || len(b.Scheduled) != 0 {
+			t.Errorf("joining set or scheduled a block: %v, blocks %v, scheduled %v", got, b.Blocks, b.Scheduled)
+		}
+		nrStatus(t, n, "b1", network.OnTrial)
 	})
 
 	t.Run("ever in a network: buy first", func(t *testing.T) {
@@ -925,15 +1201,17 @@ func TestNET06_FreeBranchTrial(t *testing.T) {
 		w := nrNew(t)
 		n, head := w.create(w.head(plan.Annual), nrCreated)
 		b, _ := w.connect(n, head, w.branch("b1", "", 0), nrT1)
-		// The trial ends on 17 March 10:00; the deadline is 15 days later,
-		// 1 April 10:00.
+		// The trial ends on 17 March 10:00; the block is due 15 days
+		// later, 1 April 10:00.
 		end := time.Date(2026, 3, 17, 10, 0, 0, 0, time.UTC)
-		nrWant(t, "Observe just before the end", n, w.observe(n, w.advance(b, end.Add(-time.Nanosecond)), end.Add(-time.Nanosecond)))
+		b, effs, _ := w.follow(n, b, end.Add(-time.Nanosecond))
+		nrWant(t, "just before the end", n, effs)
 		nrStatus(t, n, "b1", network.OnTrial)
-		b = w.advance(b, end)
-		nrWant(t, "Observe at the end", n, w.observe(n, b, end), nrEff{Kind: network.EffectIncompatible, Account: "b1",
-			Rule: "NET-07", At: end, Deadline: time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)})
+		b, effs, _ = w.follow(n, b, end)
+		deadline := time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)
+		nrWant(t, "at the end", n, effs, nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: end, Deadline: deadline})
 		nrStatus(t, n, "b1", network.Incompatible)
+		nrScheduled(t, b, network.CauseBranch, deadline)
 		// The branch trial is granted once: no new trial while listed.
 		_, _, err := w.lives.Apply(b, end, lifecycle.Plan{Cmd: plan.StartTrial{By: tenancy.Admin(nrBea), Network: true}})
 		nrWantRefusal(t, err, plan.ErrTrialUsed, "NET-06")
@@ -942,8 +1220,8 @@ func TestNET06_FreeBranchTrial(t *testing.T) {
 
 // nrIncompatible returns a world with hq heading a network in which b1,
 // on Professional monthly since nrT0, cancelled on 10 March, dropped to free
-// at the end of its period on 2 April 09:00 and was observed then: it is
-// incompatible until 17 April 09:00.
+// at the end of its period on 2 April 09:00 and was followed there: it is
+// incompatible, its block scheduled for 17 April 09:00.
 func nrIncompatible(t testing.TB) (*nrWorld, *network.Network, lifecycle.Account, lifecycle.Account) {
 	t.Helper()
 	w := nrNew(t)
@@ -951,12 +1229,14 @@ func nrIncompatible(t testing.TB) (*nrWorld, *network.Network, lifecycle.Account
 	b, _ := w.connect(n, head, w.branch("b1", plan.Professional, plan.Monthly), nrT1)
 	b, effs := w.applyPlan(n, b, time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), plan.Cancel{By: tenancy.Admin(nrBea), Reason: "moving"})
 	nrWant(t, "Cancel, still paid", n, effs)
-	b = w.advance(b, nrPeriodEnd)
+	b, effs, _ = w.follow(n, b, nrPeriodEnd)
 	if b.Sub.Status != plan.StatusFree {
 		t.Fatalf("setup: b1 is %v on %v, want free", b.Sub.Status, nrPeriodEnd)
 	}
-	nrWant(t, "Observe the drop", n, w.observe(n, b, nrPeriodEnd), nrEff{Kind: network.EffectIncompatible, Account: "b1",
-		Rule: "NET-07", At: nrPeriodEnd, Deadline: time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)})
+	deadline := time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)
+	nrWant(t, "the drop", n, effs, nrEff{Kind: network.EffectIncompatible, Account: "b1",
+		Rule: "NET-07", At: nrPeriodEnd, Deadline: deadline})
+	nrScheduled(t, b, network.CauseBranch, deadline)
 	return w, n, head, b
 }
 
@@ -964,9 +1244,9 @@ func nrIncompatible(t testing.TB) (*nrWorld, *network.Network, lifecycle.Account
 
 // TestNET07_FreeBranchIncompatibleThenBlocked proves NET-07: a branch that
 // drops to free, however it does, is disconnected but listed, red in the
-// widget, with a deadline exactly 15 calendar days later; at the deadline,
-// not a nanosecond before, the plan compatibility check blocks it, and
-// disconnecting it unblocks it.
+// widget, with a deadline exactly 15 calendar days later, scheduled on the
+// account itself; at the deadline, not a nanosecond before, the plan
+// compatibility check blocks it, and disconnecting it unblocks it.
 func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
@@ -976,7 +1256,7 @@ func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 		name string
 		edit func(*network.Policy)
 		// drop brings the connected branch b down to free and returns it
-		// with the instant to observe it.
+		// with the instant it dropped.
 		setup func(w *nrWorld) lifecycle.Account
 		drop  func(w *nrWorld, b lifecycle.Account) (lifecycle.Account, time.Time)
 		// deadline is worked out by hand.
@@ -1065,16 +1345,19 @@ func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 			if b.Sub.Status != plan.StatusFree {
 				t.Fatalf("setup: b1 is %v at %v, want free", b.Sub.Status, at)
 			}
-			nrWant(t, "Observe the drop", n, w.observe(n, b, at),
+			b, effs := w.sync(n, b, at)
+			nrWant(t, "the drop", n, effs,
 				nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: at, Deadline: c.deadline})
+			// The block is the account's own deadline.
+			nrScheduled(t, b, network.CauseBranch, c.deadline)
+			if d, _ := b.NextDeadline(); !d.Equal(c.deadline) {
+				t.Errorf("the account's next deadline is %v, want the block at %v", d, c.deadline)
+			}
 			br := nrStatus(t, n, "b1", network.Incompatible)
 			nrTime(t, "Since", br.Since, at)
 			nrTime(t, "Deadline", br.Deadline, c.deadline)
 			if n.Active() != 0 || n.Len() != 1 {
 				t.Errorf("Active %d Len %d: want 0 and 1, disconnected but listed", n.Active(), n.Len())
-			}
-			if d, _ := n.NextDeadline(); !d.Equal(c.deadline) {
-				t.Errorf("NextDeadline() = %v, want %v", d, c.deadline)
 			}
 			// The widget shows it in red with its deadline.
 			wantView := []network.BranchView{{Account: "b1", Status: network.Incompatible, Red: true, Deadline: c.deadline}}
@@ -1084,28 +1367,30 @@ func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 			// Observing again changes nothing.
 			nrWant(t, "Observe again", n, w.observe(n, b, at))
 
-			before := c.deadline.Add(-time.Nanosecond)
-			nrWant(t, "Advance a nanosecond early", n, w.advanceNet(n, before))
+			b, effs, leffs := w.follow(n, b, c.deadline.Add(-time.Nanosecond))
+			nrWant(t, "a nanosecond early", n, effs)
+			if got := nrLife(leffs); len(got) != 0 {
+				t.Errorf("a nanosecond early: %v", got)
+			}
 			nrStatus(t, n, "b1", network.Incompatible)
-			effs := w.advanceNet(n, c.deadline)
-			nrWant(t, "Advance to the deadline", n, effs,
-				nrEff{Kind: network.EffectBlock, Account: "b1", Rule: "NET-07", At: c.deadline, Cause: network.CauseBranch})
+			b, effs, leffs = w.follow(n, b, c.deadline)
+			nrWant(t, "at the deadline", n, effs,
+				nrEff{Kind: network.EffectBlocked, Account: "b1", Rule: "NET-07", At: c.deadline})
+			if d := cmp.Diff([]string{"block NET-07@" + c.deadline.UTC().Format(time.RFC3339)}, nrLife(leffs)); d != "" {
+				t.Errorf("the account's effects at the deadline (-want +got):\n%s", d)
+			}
 			br = nrStatus(t, n, "b1", network.Blocked)
 			nrTime(t, "blocked Since", br.Since, c.deadline)
 			nrTime(t, "blocked Deadline", br.Deadline, c.deadline)
 			if wv := n.Widget(nrHQ).Branches; len(wv) != 1 || !wv[0].Red {
 				t.Errorf("a blocked branch is not red: %+v", wv)
 			}
-			if _, ok := n.NextDeadline(); ok {
-				t.Errorf("a deadline is left after the block")
+			if len(w.net.Project(n)) != 0 {
+				t.Errorf("a block is still projected: %v", w.net.Project(n))
 			}
-			// Advancing again fires nothing more.
-			nrWant(t, "Advance again", n, w.advanceNet(n, c.deadline.AddDate(0, 1, 0)))
-
-			// Carried, the block keeps the account from being used (LIFE-08).
-			b = w.carry(b, effs, c.deadline)
-			if !b.BlockedFor(network.CauseBranch) {
-				t.Fatalf("the block was not set: %v", b.Blocks)
+			// The block keeps the account from being used (LIFE-08).
+			if !b.BlockedFor(network.CauseBranch) || len(b.Scheduled) != 0 {
+				t.Fatalf("the block was not set: %v, scheduled %v", b.Blocks, b.Scheduled)
 			}
 			nrWantRefusal(t, b.Usable(), lifecycle.ErrBlocked, "LIFE-08", "NET-07")
 			_, _, err := w.lives.Apply(b, c.deadline, lifecycle.Login{User: nrBea})
@@ -1113,10 +1398,19 @@ func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 
 			// Disconnecting it unblocks it.
 			out := c.deadline.Add(time.Hour)
-			b, effs = w.disconnect(n, head, b, out)
+			effs, err = w.net.Disconnect(n, head, "b1", nrAda, out)
+			if err != nil {
+				t.Fatal(err)
+			}
 			nrWant(t, "Disconnect the blocked branch", n, effs,
-				nrEff{Kind: network.EffectDisconnected, Account: "b1", Rule: "NET-13", At: out},
-				nrEff{Kind: network.EffectUnblock, Account: "b1", Rule: "NET-07", At: out, Cause: network.CauseBranch})
+				nrEff{Kind: network.EffectDisconnected, Account: "b1", Rule: "NET-13", At: out})
+			b, leffs, err = w.net.Carry(b, effs[0], out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff([]string{"unblock NET-07@" + out.UTC().Format(time.RFC3339)}, nrLife(leffs)); d != "" {
+				t.Errorf("carrying the disconnection (-want +got):\n%s", d)
+			}
 			if err := b.Usable(); err != nil || b.Network != "" {
 				t.Errorf("after disconnecting: Usable %v, Network %q", err, b.Network)
 			}
@@ -1126,47 +1420,60 @@ func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 		})
 	}
 
-	// GraceDays 0 is a valid policy: the deadline is the drop itself, due
-	// at once. The network must still be storable between the Observe that
-	// sets it and the Advance that fires it (nrCheck round-trips it).
+	// GraceDays 0 is a valid policy: the block falls with the drop itself.
 	t.Run("a policy of 0 days: blocked at the drop", func(t *testing.T) {
 		w := nrNew(t, func(p *network.Policy) { p.GraceDays = 0 })
 		n, head := w.create(w.head(plan.Annual), nrCreated)
 		b, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
 		at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 		b = w.plan(b, at, plan.Cancel{By: tenancy.Admin(nrBea), Now: true})
-		nrWant(t, "Observe", n, w.observe(n, b, at),
-			nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: at, Deadline: at})
-		nrRefuse(t, n, func() ([]network.Effect, error) { return w.net.Disconnect(n, head, "b1", nrAda, at) },
-			network.ErrNotAdvanced, "")
-		nrWant(t, "Advance", n, w.advanceNet(n, at),
-			nrEff{Kind: network.EffectBlock, Account: "b1", Rule: "NET-07", At: at, Cause: network.CauseBranch})
-		nrStatus(t, n, "b1", network.Blocked)
-		// The head, with no branch active, lapses at once: its deadline is
-		// due at once too.
-		_, effs := w.applyPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda), Now: true})
+		b, leffs := w.align(b, at)
+		if d := cmp.Diff([]string{"block NET-07@2026-03-10T09:00:00Z"}, nrLife(leffs)); d != "" {
+			t.Errorf("Align (-want +got):\n%s", d)
+		}
+		nrWant(t, "Observe", n, w.observe(n, b, at), nrEff{Kind: network.EffectBlocked, Account: "b1", Rule: "NET-07", At: at})
+		br := nrStatus(t, n, "b1", network.Blocked)
+		nrTime(t, "Deadline", br.Deadline, at)
+		// The head, with no branch active, lapses at once: blocked at once
+		// too, so the network is disabled with no deadline left to show.
+		head, effs := w.applyPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda), Now: true})
 		nrWant(t, "the head lapses", n, effs,
-			nrEff{Kind: network.EffectDisabled, Account: nrHQ, Rule: "NET-09", At: at, Deadline: at})
-		nrWant(t, "Advance", n, w.advanceNet(n, at),
-			nrEff{Kind: network.EffectBlock, Account: nrHQ, Rule: "NET-09", At: at, Cause: network.CauseHead})
+			nrEff{Kind: network.EffectDisabled, Account: nrHQ, Rule: "NET-09", At: at},
+			nrEff{Kind: network.EffectBlocked, Account: nrHQ, Rule: "NET-09", At: at})
+		if !head.BlockedFor(network.CauseHead) || !n.HeadBlocked() || !n.HeadDeadline().IsZero() {
+			t.Errorf("head blocked %v, network says %v, head deadline %v", head.Blocks, n.HeadBlocked(), n.HeadDeadline())
+		}
 	})
 
-	t.Run("disconnecting an incompatible branch drops its deadline", func(t *testing.T) {
+	t.Run("disconnecting an incompatible branch lifts its scheduled block", func(t *testing.T) {
 		w, n, head, b := nrIncompatible(t)
 		at := time.Date(2026, 4, 10, 9, 0, 0, 0, time.UTC)
-		_, effs := w.disconnect(n, head, b, at)
-		nrWant(t, "Disconnect", n, effs, nrEff{Kind: network.EffectDisconnected, Account: "b1", Rule: "NET-13", At: at})
-		if d, ok := n.NextDeadline(); ok {
-			t.Errorf("NextDeadline() = %v after the branch left", d)
+		effs, err := w.net.Disconnect(n, head, "b1", nrAda, at)
+		if err != nil {
+			t.Fatal(err)
 		}
-		nrWant(t, "Advance past the old deadline", n, w.advanceNet(n, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)))
+		nrWant(t, "Disconnect", n, effs, nrEff{Kind: network.EffectDisconnected, Account: "b1", Rule: "NET-13", At: at})
+		b, leffs, err := w.net.Carry(b, effs[0], at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := nrLife(leffs); len(got) != 0 || len(b.Scheduled) != 0 {
+			t.Errorf("carrying the disconnection: %v, scheduled %v; want the scheduled block lifted quietly", got, b.Scheduled)
+		}
+		if len(w.net.Project(n)) != 0 {
+			t.Errorf("Project() = %v after the branch left", w.net.Project(n))
+		}
+		b = w.advance(b, time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC))
+		if b.Blocked() {
+			t.Errorf("blocked after leaving: %v", b.Blocks)
+		}
 	})
 
-	t.Run("several deadlines fire in order in one Advance", func(t *testing.T) {
+	t.Run("each block falls at its branch's own deadline", func(t *testing.T) {
 		w := nrNew(t)
 		n, head := w.create(w.head(plan.Annual), nrCreated)
-		// b3 drops first, then b1, then b2; each is blocked 15 days
-		// after its drop.
+		// b3 drops first, then b1, then b2, a nanosecond apart; each is
+		// blocked 15 days after its drop.
 		drops := []struct {
 			id tenancy.AccountID
 			at time.Time
@@ -1179,19 +1486,35 @@ func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 		for _, id := range []tenancy.AccountID{"b1", "b2", "b3"} {
 			accs[id], _ = w.connect(n, head, w.branch(id, plan.Standard, plan.Annual), nrT1)
 		}
-		var want []nrEff
 		for _, d := range drops {
-			a := w.plan(accs[d.id], d.at, plan.Cancel{By: tenancy.Admin(nrBea), Now: true})
-			w.observe(n, a, d.at)
-			at := d.at.AddDate(0, 0, 15)
-			want = append(want, nrEff{Kind: network.EffectBlock, Account: d.id, Rule: "NET-07", At: at, Cause: network.CauseBranch})
+			accs[d.id], _ = w.sync(n, w.plan(accs[d.id], d.at, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), d.at)
 		}
-		nrWant(t, "one Advance a year later", n, w.advanceNet(n, nrT0.AddDate(1, 0, 0)), want...)
-		for _, d := range drops {
-			nrStatus(t, n, d.id, network.Blocked)
+		// The projection lists the blocks in time order.
+		var proj []string
+		for _, e := range w.net.Project(n) {
+			proj = append(proj, fmt.Sprintf("%s@%s", e.Account, e.At.Format(time.RFC3339Nano)))
 		}
-		// The network's last change is the last deadline fired.
-		nrTime(t, "Updated", n.Updated(), want[2].At)
+		want := []string{"b3@2026-03-20T09:00:00Z", "b1@2026-03-21T18:00:00Z", "b2@2026-03-21T18:00:00.000000001Z"}
+		if d := cmp.Diff(want, proj); d != "" {
+			t.Errorf("Project (-want +got):\n%s", d)
+		}
+		// The service follows them late, on 23 March, and in no order.
+		late := time.Date(2026, 3, 23, 9, 0, 0, 0, time.UTC)
+		for _, id := range []tenancy.AccountID{"b2", "b3", "b1"} {
+			var effs []network.Effect
+			accs[id], effs, _ = w.follow(n, accs[id], late)
+			var at time.Time
+			for _, d := range drops {
+				if d.id == id {
+					at = d.at.AddDate(0, 0, 15)
+				}
+			}
+			nrWant(t, "following "+string(id), n, effs, nrEff{Kind: network.EffectBlocked, Account: id, Rule: "NET-07", At: at})
+			br := nrStatus(t, n, id, network.Blocked)
+			nrTime(t, string(id)+" blocked Since", br.Since, at)
+		}
+		// The network's last change is the latest block.
+		nrTime(t, "Updated", n.Updated(), time.Date(2026, 3, 21, 18, 0, 0, 1, time.UTC))
 	})
 
 	t.Run("a later drop in another zone may fall due first", func(t *testing.T) {
@@ -1214,39 +1537,167 @@ func TestNET07_FreeBranchIncompatibleThenBlocked(t *testing.T) {
 		// before b1.
 		d1 := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)
 		d2 := time.Date(2026, 3, 20, 10, 30, 0, 0, berlin)
-		w.observe(n, w.plan(utc, d1, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), d1)
-		w.observe(n, w.plan(ber, d2, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), d2)
+		utc, _ = w.sync(n, w.plan(utc, d1, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), d1)
+		ber, _ = w.sync(n, w.plan(ber, d2, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), d2)
 		first := time.Date(2026, 4, 4, 8, 30, 0, 0, time.UTC)
-		if d, _ := n.NextDeadline(); !d.Equal(first) {
-			t.Errorf("NextDeadline() = %v, want %v", d, first)
+		second := time.Date(2026, 4, 4, 9, 0, 0, 0, time.UTC)
+		nrScheduled(t, ber, network.CauseBranch, first)
+		nrScheduled(t, utc, network.CauseBranch, second)
+		if p := w.net.Project(n); len(p) != 2 || p[0].Account != "b2" || !p[0].At.Equal(first) || p[1].Account != "b1" || !p[1].At.Equal(second) {
+			t.Errorf("Project() = %v, want b2 at %v then b1 at %v", p, first, second)
 		}
-		nrWant(t, "Advance to 4 April noon", n, w.advanceNet(n, time.Date(2026, 4, 4, 12, 0, 0, 0, time.UTC)),
-			nrEff{Kind: network.EffectBlock, Account: "b2", Rule: "NET-07", At: first, Cause: network.CauseBranch},
-			nrEff{Kind: network.EffectBlock, Account: "b1", Rule: "NET-07", At: time.Date(2026, 4, 4, 9, 0, 0, 0, time.UTC), Cause: network.CauseBranch})
+		noon := time.Date(2026, 4, 4, 12, 0, 0, 0, time.UTC)
+		_, e1, _ := w.follow(n, utc, noon)
+		_, e2, _ := w.follow(n, ber, noon)
+		nrWant(t, "b1 at noon", n, e1, nrEff{Kind: network.EffectBlocked, Account: "b1", Rule: "NET-07", At: second})
+		nrWant(t, "b2 at noon", n, e2, nrEff{Kind: network.EffectBlocked, Account: "b2", Rule: "NET-07", At: first})
 	})
 
 	// A deleted branch has nothing left to connect: observing it unlists
-	// it, and with it its deadline.
+	// it, and with it its deadline; its subscription ended (LIFE-05).
 	t.Run("a deleted branch is unlisted", func(t *testing.T) {
 		w, n, _, b := nrIncompatible(t)
 		at := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
 		b = w.apply(b, at, lifecycle.Delete{By: tenancy.Service(), Confirm: "b1"})
-		nrWant(t, "Observe the deletion", n, w.observe(n, b, at),
-			nrEff{Kind: network.EffectDisconnected, Account: "b1", Rule: "NET-13", At: at})
-		if n.Len() != 0 {
-			t.Errorf("Len() = %d, want 0", n.Len())
+		if len(b.Scheduled) != 0 || b.Network != "" {
+			t.Errorf("deleted: scheduled %v, network %q", b.Scheduled, b.Network)
 		}
-		if d, ok := n.NextDeadline(); ok {
-			t.Errorf("NextDeadline() = %v after the branch was deleted", d)
+		b, effs := w.sync(n, b, at)
+		nrWant(t, "Observe the deletion", n, effs,
+			nrEff{Kind: network.EffectDisconnected, Account: "b1", Rule: "LIFE-05", At: at})
+		if n.Len() != 0 || len(w.net.Project(n)) != 0 {
+			t.Errorf("Len() = %d, Project() = %v after the branch was deleted", n.Len(), w.net.Project(n))
+		}
+		// It is no member any more: Observe refuses it, and its standing
+		// delivered again changes nothing.
+		nrRefuse(t, n, func() ([]network.Effect, error) { return w.net.Observe(n, b, at) }, network.ErrNotMember, "NET-04")
+		s := w.net.StandingOf(b)
+		s.Network = nrHQ
+		if effs, err := w.net.Deliver(n, s); err != nil || len(effs) != 0 {
+			t.Errorf("delivering the deletion again: %v, %v", effs, err)
+		}
+		if b.Sub.Status != plan.StatusFree {
+			t.Errorf("the deleted branch's subscription is %v, want ended on free", b.Sub.Status)
+		}
+		if d, ok := b.Sub.NextDeadline(); ok {
+			t.Errorf("the deleted branch's subscription has a deadline %v", d)
 		}
 	})
 }
+
+// TestNET07_DeadlineFromTheAccountsChange proves that the 15 days of NET-07
+// count from the account's change, not from when the network hears of it:
+// the block is scheduled on the account by Align, the network only shows
+// it. Standings of different branches may reach the network in any order,
+// an older one after a newer one; a repeated or older standing of the same
+// branch changes nothing.
+func TestNET07_DeadlineFromTheAccountsChange(t *testing.T) {
+	t.Run("observed a day late: blocked 15 days after the drop", func(t *testing.T) {
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		b, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Monthly), nrT1)
+		b = w.plan(b, time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), plan.Cancel{By: tenancy.Admin(nrBea)})
+		// b1 drops to free on 2 April 09:00; the service hears of it on
+		// 3 April 09:00 only.
+		late := nrPeriodEnd.AddDate(0, 0, 1)
+		b = w.advance(b, late)
+		if b.Sub.Status != plan.StatusFree || !b.Sub.FreeSince.Equal(nrPeriodEnd) {
+			t.Fatalf("setup: %v since %v", b.Sub.Status, b.Sub.FreeSince)
+		}
+		deadline := time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC) // 2 April + 15 days
+		b, _ = w.align(b, late)
+		nrScheduled(t, b, network.CauseBranch, deadline)
+		s := w.net.StandingOf(b)
+		if s.Level != network.LevelFree || !s.Deadline.Equal(deadline) || s.Blocked || !s.At.Equal(late) {
+			t.Errorf("StandingOf = %+v; want free at %v, blocked at %v", s, late, deadline)
+		}
+		nrWant(t, "Observe", n, w.observe(n, b, late),
+			nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: late, Deadline: deadline})
+		_, effs, leffs := w.follow(n, b, deadline.AddDate(0, 0, 1))
+		nrWant(t, "follow", n, effs, nrEff{Kind: network.EffectBlocked, Account: "b1", Rule: "NET-07", At: deadline})
+		if d := cmp.Diff([]string{"block NET-07@2026-04-17T09:00:00Z"}, nrLife(leffs)); d != "" {
+			t.Errorf("the account's block (-want +got):\n%s", d)
+		}
+	})
+
+	t.Run("an earlier standing after a later one of another branch", func(t *testing.T) {
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		b1, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
+		b2, _ := w.connect(n, head, w.branch("b2", plan.Basic, plan.Annual), nrT1)
+		at1 := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+		at2 := time.Date(2026, 3, 12, 9, 0, 0, 0, time.UTC)
+		b1, _ = w.align(w.plan(b1, at1, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), at1)
+		b2, _ = w.align(w.plan(b2, at2, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), at2)
+		s1, s2 := w.net.StandingOf(b1), w.net.StandingOf(b2)
+		effs2, err := w.net.Deliver(n, s2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nrWant(t, "b2's standing", n, effs2, nrEff{Kind: network.EffectIncompatible, Account: "b2", Rule: "NET-07", At: at2,
+			Deadline: time.Date(2026, 3, 27, 9, 0, 0, 0, time.UTC)})
+		// b1's standing is older than the network's last change: it
+		// applies as of its own time.
+		effs1, err := w.net.Deliver(n, s1)
+		if err != nil {
+			t.Fatalf("an older standing of another branch: %v", err)
+		}
+		nrWant(t, "b1's standing", n, effs1, nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: at1,
+			Deadline: time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC)})
+		br := nrStatus(t, n, "b1", network.Incompatible)
+		nrTime(t, "b1 Since", br.Since, at1)
+		nrTime(t, "Updated", n.Updated(), at2)
+		nrCheck(t, n)
+		// The same effects, with the same IDs, whichever order the
+		// standings come in.
+		w2 := nrNew(t)
+		n2, head2 := w2.create(w2.head(plan.Annual), nrCreated)
+		w2.connect(n2, head2, w2.branch("b1", plan.Basic, plan.Annual), nrT1)
+		w2.connect(n2, head2, w2.branch("b2", plan.Basic, plan.Annual), nrT1)
+		first, _ := w2.net.Deliver(n2, s1)
+		second, _ := w2.net.Deliver(n2, s2)
+		if len(first) != 1 || len(second) != 1 || first[0].ID() != effs1[0].ID() || second[0].ID() != effs2[0].ID() {
+			t.Errorf("in the other order: %v, %v", first, second)
+		}
+		if nrSnap(t, n2) != nrSnap(t, n) {
+			t.Errorf("the order of delivery changed the network:\n%s\n%s", nrSnap(t, n), nrSnap(t, n2))
+		}
+	})
+
+	t.Run("a repeated or older standing of the same branch changes nothing", func(t *testing.T) {
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		b, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
+		commercial := w.net.StandingOf(b)
+		at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+		b, effs := w.sync(n, w.plan(b, at, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), at)
+		nrWant(t, "the drop", n, effs, nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: at,
+			Deadline: time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC)})
+		before := nrSnap(t, n)
+		for _, s := range []network.Standing{w.net.StandingOf(b), commercial} {
+			effs, err := w.net.Deliver(n, s)
+			if err != nil || len(effs) != 0 {
+				t.Errorf("delivering %+v again: %v, %v; want nothing", s, effs, err)
+			}
+			if after := nrSnap(t, n); after != before {
+				t.Errorf("a stale standing changed the network:\n%s\n%s", before, after)
+			}
+		}
+		nrStatus(t, n, "b1", network.Incompatible)
+		// Observe, given the stale account, says nothing either.
+		nrWant(t, "Observe an older account", n, w.observe(n, w.branch("b1", plan.Basic, plan.Annual), at))
+	})
+}
+
+// nrAddAda has bea add ada as an administrator.
+var nrAddAda = lifecycle.AddUser{By: tenancy.Admin(nrBea), User: nrAda, Role: tenancy.RoleAdministrator}
 
 // --- NET-08 ----------------------------------------------------------------
 
 // TestNET08_CommercialAgainReconnects proves NET-08: an incompatible or
 // blocked branch that buys a commercial plan returns to the connected list,
-// and a blocked one is unblocked; a trial is not a commercial plan.
+// and a blocked one is unblocked by the account's Align; the old deadline
+// never falls.
 func TestNET08_CommercialAgainReconnects(t *testing.T) {
 	deadline := time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)
 	cases := []struct {
@@ -1262,56 +1713,79 @@ func TestNET08_CommercialAgainReconnects(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w, n, _, b := nrIncompatible(t)
-			if c.blocked {
-				b = w.carry(b, w.advanceNet(n, deadline), deadline)
-				if !b.BlockedFor(network.CauseBranch) {
-					t.Fatalf("setup: b1 not blocked")
-				}
+			b, _, _ = w.follow(n, b, c.at)
+			if b.BlockedFor(network.CauseBranch) != c.blocked {
+				t.Fatalf("setup: b1 blocked %v, want %v", b.Blocks, c.blocked)
 			}
 			buy := plan.Purchase{By: tenancy.Admin(nrBea), Plan: c.plan, Period: plan.Monthly}
 			before := nrSnap(t, n)
-			_, _, preview, err := w.net.PreviewPlan(n, b, c.at, buy)
+			pacc, pleffs, preview, err := w.net.PreviewPlan(n, b, c.at, buy)
 			if err != nil || nrSnap(t, n) != before {
 				t.Fatalf("PreviewPlan: %v; changed the network: %v", err, nrSnap(t, n) != before)
 			}
-			b, effs := w.applyPlan(n, b, c.at, buy)
-			// The preview shows the very effects, with the same IDs.
+			b2, leffs, effs, err := w.net.ApplyPlan(n, b, c.at, buy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			nrCheck(t, n)
+			// The preview shows the very effects, with the same IDs, and
+			// the very account.
 			if d := cmp.Diff(preview, effs); d != "" {
 				t.Errorf("preview differs from the purchase (-preview +applied):\n%s", d)
 			}
-			var want []nrEff
-			if c.blocked {
-				want = append(want, nrEff{Kind: network.EffectUnblock, Account: "b1", Rule: "NET-07", At: c.at, Cause: network.CauseBranch})
+			if !cmp.Equal(pacc, b2) || !cmp.Equal(pleffs, leffs) {
+				t.Errorf("the preview's account or its effects differ from the purchase's")
 			}
-			want = append(want, nrEff{Kind: network.EffectReconnected, Account: "b1", Rule: "NET-08", At: c.at})
-			nrWant(t, "Purchase", n, effs, want...)
+			nrWant(t, "Purchase", n, effs, nrEff{Kind: network.EffectReconnected, Account: "b1", Rule: "NET-08", At: c.at})
+			var wantLife []string
+			if c.blocked {
+				wantLife = []string{"unblock NET-07@" + c.at.UTC().Format(time.RFC3339)}
+			}
+			if d := cmp.Diff(wantLife, nrLife(leffs), cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("the account's effects (-want +got):\n%s", d)
+			}
+			b = b2
 			br := nrStatus(t, n, "b1", network.Connected)
 			nrTime(t, "Since", br.Since, c.at)
 			if !br.Deadline.IsZero() || n.Active() != 1 {
 				t.Errorf("reconnected: Deadline %v Active %d, want none and 1", br.Deadline, n.Active())
 			}
-			if err := b.Usable(); err != nil {
-				t.Errorf("the reconnected branch is not usable: %v", err)
+			if err := b.Usable(); err != nil || len(b.Scheduled) != 0 {
+				t.Errorf("the reconnected branch: usable %v, scheduled %v", err, b.Scheduled)
 			}
 			if d := cmp.Diff([]network.BranchView{{Account: "b1", Status: network.Connected}}, n.Widget(nrHQ).Branches); d != "" {
 				t.Errorf("head's widget (-want +got):\n%s", d)
 			}
-			// The old deadline no longer fires.
-			nrWant(t, "Advance past the old deadline", n, w.advanceNet(n, deadline.AddDate(0, 1, 0)))
+			// The old deadline no longer falls.
+			b, effs, leffs = w.follow(n, b, deadline.AddDate(0, 0, 10))
+			nrWant(t, "past the old deadline", n, effs)
+			if got := nrLife(leffs); len(got) != 0 {
+				t.Errorf("past the old deadline: %v", got)
+			}
 			nrStatus(t, n, "b1", network.Connected)
 		})
 	}
 
-	t.Run("a trial is not commercial: still incompatible", func(t *testing.T) {
+	// Any trial keeps a branch in the network: an incompatible branch
+	// that starts its ordinary trial is on trial, its block lifted; when
+	// the trial ends it is incompatible again, 15 days from then (NET-06,
+	// NET-07).
+	t.Run("a trial puts it back on trial", func(t *testing.T) {
 		w, n, _, b := nrIncompatible(t)
 		at := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
 		b, effs := w.applyPlan(n, b, at, plan.StartTrial{By: tenancy.Admin(nrBea)})
 		if b.Sub.Status != plan.StatusTrial {
 			t.Fatalf("setup: %v, want a trial", b.Sub.Status)
 		}
-		nrWant(t, "StartTrial", n, effs)
-		br := nrStatus(t, n, "b1", network.Incompatible)
-		nrTime(t, "Deadline", br.Deadline, deadline)
+		nrWant(t, "StartTrial", n, effs, nrEff{Kind: network.EffectReconnected, Account: "b1", Rule: "NET-08", At: at})
+		nrStatus(t, n, "b1", network.OnTrial)
+		nrScheduled(t, b, network.CauseBranch, time.Time{})
+		// The trial runs 15 days, to 20 April 09:00; blocked 5 May.
+		end := time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
+		b, effs, _ = w.follow(n, b, end)
+		again := time.Date(2026, 5, 5, 9, 0, 0, 0, time.UTC)
+		nrWant(t, "the trial ends", n, effs, nrEff{Kind: network.EffectIncompatible, Account: "b1", Rule: "NET-07", At: end, Deadline: again})
+		nrScheduled(t, b, network.CauseBranch, again)
 	})
 
 	t.Run("preview of the purchase commits nothing", func(t *testing.T) {
@@ -1323,13 +1797,13 @@ func TestNET08_CommercialAgainReconnects(t *testing.T) {
 			t.Fatal(err)
 		}
 		nrWant(t, "PreviewPlan", n, effs, nrEff{Kind: network.EffectReconnected, Account: "b1", Rule: "NET-08", At: at})
-		if out.Sub.Plan != plan.Basic || len(leffs) == 0 {
-			t.Errorf("preview: plan %s, %d account effects; want basic and its purchase", out.Sub.Plan, len(leffs))
+		if out.Sub.Plan != plan.Basic || len(leffs) == 0 || len(out.Scheduled) != 0 {
+			t.Errorf("preview: plan %s, %d account effects, scheduled %v; want basic, its purchase, none", out.Sub.Plan, len(leffs), out.Scheduled)
 		}
 		if nrSnap(t, n) != before {
 			t.Errorf("PreviewPlan changed the network")
 		}
-		// The committed purchase numbers its effect as the preview did.
+		// The committed purchase identifies its effect as the preview did.
 		_, _, got, err := w.net.ApplyPlan(n, b, at, plan.Purchase{By: tenancy.Admin(nrBea), Plan: plan.Basic, Period: plan.Monthly})
 		if err != nil || len(got) != 1 || got[0].ID() != effs[0].ID() {
 			t.Errorf("ApplyPlan gave %v, %v; want the previewed %v", got, err, effs)
@@ -1340,26 +1814,28 @@ func TestNET08_CommercialAgainReconnects(t *testing.T) {
 // nrDisabled returns a world with hq, on Enterprise monthly since nrT0,
 // heading a network with b1 connected on Professional annual; the head did
 // not pay its second period: in grace from 2 April, on free from 17 April
-// 09:00, when it is observed: the network is disabled and the head will be
-// blocked on 2 May 09:00.
+// 09:00, followed there: the network is disabled and the head's block is
+// scheduled for 2 May 09:00.
 func nrDisabled(t testing.TB) (*nrWorld, *network.Network, lifecycle.Account, lifecycle.Account) {
 	t.Helper()
 	w := nrNew(t)
 	n, head := w.create(w.head(plan.Monthly), nrCreated)
 	b, _ := w.connect(n, head, w.branch("b1", plan.Professional, plan.Annual), nrT1)
 	// In grace the head keeps Enterprise: nothing changes (NET-10's note).
-	head = w.advance(head, nrPeriodEnd)
+	head, effs, _ := w.follow(n, head, nrPeriodEnd)
 	if head.Sub.Status != plan.StatusGrace {
 		t.Fatalf("setup: head %v on 2 April, want grace", head.Sub.Status)
 	}
-	nrWant(t, "Observe the head in grace", n, w.observe(n, head, nrPeriodEnd))
+	nrWant(t, "the head in grace", n, effs)
 	lapse := time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)
-	head = w.advance(head, lapse)
+	head, effs, _ = w.follow(n, head, lapse)
 	if head.Sub.Status != plan.StatusFree {
 		t.Fatalf("setup: head %v on 17 April, want free", head.Sub.Status)
 	}
-	nrWant(t, "Observe the lapse", n, w.observe(n, head, lapse), nrEff{Kind: network.EffectDisabled, Account: nrHQ,
-		Rule: "NET-09", At: lapse, Deadline: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)})
+	block := time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)
+	nrWant(t, "the lapse", n, effs, nrEff{Kind: network.EffectDisabled, Account: nrHQ,
+		Rule: "NET-09", At: lapse, Deadline: block})
+	nrScheduled(t, head, network.CauseHead, block)
 	return w, n, head, b
 }
 
@@ -1388,27 +1864,40 @@ func TestNET09_HeadLapse(t *testing.T) {
 		if !wh.Visible || !wh.HeadDeadline.Equal(headDeadline) || len(wh.Branches) != 1 || wh.Branches[0].Status != network.Connected {
 			t.Errorf("widget at hq: %+v", wh)
 		}
+		if p := w.net.Project(n); len(p) != 1 || p[0].Account != nrHQ || p[0].Rule != "NET-09" || !p[0].At.Equal(headDeadline) {
+			t.Errorf("Project() = %v, want the head's block at %v", p, headDeadline)
+		}
 		// No branch joins a disabled network.
 		b2 := w.branch("b2", plan.Basic, plan.Annual)
 		nrRefuse(t, n, func() ([]network.Effect, error) {
 			return w.net.Connect(n, head, b2, nrAda, time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC))
 		}, network.ErrDisabled, "NET-09")
 
-		nrWant(t, "a nanosecond early", n, w.advanceNet(n, headDeadline.Add(-time.Nanosecond)))
-		effs := w.advanceNet(n, headDeadline)
-		nrWant(t, "at the deadline", n, effs, nrEff{Kind: network.EffectBlock, Account: nrHQ, Rule: "NET-09", At: headDeadline, Cause: network.CauseHead})
+		head, effs, leffs := w.follow(n, head, headDeadline.Add(-time.Nanosecond))
+		nrWant(t, "a nanosecond early", n, effs)
+		if got := nrLife(leffs); len(got) != 0 {
+			t.Errorf("a nanosecond early: %v", got)
+		}
+		head, effs, leffs = w.follow(n, head, headDeadline)
+		nrWant(t, "at the deadline", n, effs, nrEff{Kind: network.EffectBlocked, Account: nrHQ, Rule: "NET-09", At: headDeadline})
+		if d := cmp.Diff([]string{"block NET-09@2026-05-02T09:00:00Z"}, nrLife(leffs)); d != "" {
+			t.Errorf("the head's block (-want +got):\n%s", d)
+		}
 		if !n.HeadBlocked() || !n.HeadDeadline().IsZero() {
 			t.Errorf("HeadBlocked %v HeadDeadline %v; want true, none", n.HeadBlocked(), n.HeadDeadline())
 		}
-		head = w.carry(head, effs, headDeadline)
 		nrWantRefusal(t, head.Usable(), lifecycle.ErrBlocked, "LIFE-08", "NET-09")
 
 		// Enterprise again on 4 May: unblocked and resumed.
 		at := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
-		head, effs = w.applyPlan(n, head, at, plan.Purchase{By: tenancy.Admin(nrAda), Plan: plan.Enterprise, Period: plan.Monthly})
-		nrWant(t, "Enterprise again", n, effs,
-			nrEff{Kind: network.EffectUnblock, Account: nrHQ, Rule: "NET-09", At: at, Cause: network.CauseHead},
-			nrEff{Kind: network.EffectResumed, Account: nrHQ, Rule: "NET-09", At: at})
+		head, leffs, effs, err := w.net.ApplyPlan(n, head, at, plan.Purchase{By: tenancy.Admin(nrAda), Plan: plan.Enterprise, Period: plan.Monthly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nrWant(t, "Enterprise again", n, effs, nrEff{Kind: network.EffectResumed, Account: nrHQ, Rule: "NET-09", At: at})
+		if d := cmp.Diff([]string{"unblock NET-09@2026-05-04T09:00:00Z"}, nrLife(leffs)); d != "" {
+			t.Errorf("the head's unblock (-want +got):\n%s", d)
+		}
 		if err := head.Usable(); err != nil {
 			t.Errorf("the head is not usable after resuming: %v", err)
 		}
@@ -1423,21 +1912,39 @@ func TestNET09_HeadLapse(t *testing.T) {
 	t.Run("Enterprise again before the deadline: no block ever", func(t *testing.T) {
 		w, n, head, _ := nrDisabled(t)
 		at := headDeadline.Add(-time.Nanosecond)
-		_, effs := w.applyPlan(n, head, at, plan.Purchase{By: tenancy.Admin(nrAda), Plan: plan.Enterprise, Period: plan.Annual})
+		head, effs := w.applyPlan(n, head, at, plan.Purchase{By: tenancy.Admin(nrAda), Plan: plan.Enterprise, Period: plan.Annual})
 		nrWant(t, "Enterprise again", n, effs, nrEff{Kind: network.EffectResumed, Account: nrHQ, Rule: "NET-09", At: at})
-		nrWant(t, "past the old deadline", n, w.advanceNet(n, headDeadline.AddDate(0, 1, 0)))
-		if n.HeadBlocked() {
+		nrScheduled(t, head, network.CauseHead, time.Time{})
+		head, effs, _ = w.follow(n, head, headDeadline.AddDate(0, 1, 0))
+		nrWant(t, "past the old deadline", n, effs)
+		if n.HeadBlocked() || head.Blocked() {
 			t.Errorf("the head was blocked after resuming")
 		}
 	})
 
-	t.Run("a lesser plan does not resume", func(t *testing.T) {
-		w, n, head, _ := nrDisabled(t)
+	// While branches are connected, a lapsed head takes only Enterprise
+	// (NET-10); with none connected it may buy a lesser plan, and pays:
+	// the network stays disabled, but the head is never blocked (the 15
+	// days are for a head that does not pay).
+	t.Run("a lesser plan does not resume, and is never blocked", func(t *testing.T) {
+		w, n, head, b := nrDisabled(t)
 		at := time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
-		_, effs := w.applyPlan(n, head, at, plan.Purchase{By: tenancy.Admin(nrAda), Plan: plan.Professional, Period: plan.Annual})
-		nrWant(t, "Professional", n, effs)
-		if n.Status() != network.Disabled || !n.HeadDeadline().Equal(headDeadline) {
-			t.Errorf("Status %v HeadDeadline %v; want disabled until %v", n.Status(), n.HeadDeadline(), headDeadline)
+		pro := plan.Purchase{By: tenancy.Admin(nrAda), Plan: plan.Professional, Period: plan.Annual}
+		nrRefuse(t, n, func() ([]network.Effect, error) {
+			_, _, effs, err := w.net.ApplyPlan(n, head, at, pro)
+			return effs, err
+		}, network.ErrHeadLocked, "NET-10")
+		w.disconnect(n, head, b, at)
+		head, effs := w.applyPlan(n, head, at, pro)
+		nrWant(t, "Professional", n, effs, nrEff{Kind: network.EffectDisabled, Account: nrHQ, Rule: "NET-09", At: at})
+		if n.Status() != network.Disabled || !n.HeadDeadline().IsZero() {
+			t.Errorf("Status %v HeadDeadline %v; want disabled, none", n.Status(), n.HeadDeadline())
+		}
+		nrScheduled(t, head, network.CauseHead, time.Time{})
+		head, effs, _ = w.follow(n, head, headDeadline.AddDate(0, 1, 0))
+		nrWant(t, "past the old deadline", n, effs)
+		if head.Blocked() || n.HeadBlocked() {
+			t.Errorf("a paying head was blocked: %v", head.Blocks)
 		}
 	})
 
@@ -1445,11 +1952,12 @@ func TestNET09_HeadLapse(t *testing.T) {
 		w := nrNew(t)
 		n, head := w.create(w.head(plan.Monthly), nrCreated)
 		w.connect(n, head, w.branch("b1", plan.Professional, plan.Annual), nrT1)
-		head = w.advance(head, nrPeriodEnd)
+		head, _, _ = w.follow(n, head, nrPeriodEnd)
 		at := time.Date(2026, 4, 16, 9, 0, 0, 0, time.UTC)
 		head, effs := w.applyPlan(n, head, at, plan.RecordPayment{By: tenancy.Service(), Amount: head.Sub.Due})
 		nrWant(t, "RecordPayment", n, effs)
-		nrWant(t, "Observe after grace would have ended", n, w.observe(n, w.advance(head, headDeadline), headDeadline))
+		_, effs, _ = w.follow(n, head, headDeadline)
+		nrWant(t, "after grace would have ended", n, effs)
 		if n.Status() != network.Operating {
 			t.Errorf("Status() = %v, want operating", n.Status())
 		}
@@ -1462,9 +1970,7 @@ func TestNET09_HeadLapse(t *testing.T) {
 		// (NET-10), and still sees the widget hidden when disabled.
 		b, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
 		drop := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
-		w.observe(n, w.plan(b, drop, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop)
-		// A branch deadline of 20 March must fire before any command
-		// after it; cancel on 10 March.
+		b, _ = w.sync(n, w.plan(b, drop, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), drop)
 		at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 		before := nrSnap(t, n)
 		prev, _, effs, err := w.net.PreviewPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda)})
@@ -1477,14 +1983,17 @@ func TestNET09_HeadLapse(t *testing.T) {
 		}
 		head, effs = w.applyPlan(n, head, at, plan.Cancel{By: tenancy.Admin(nrAda)})
 		nrWant(t, "Cancel", n, effs)
-		w.advanceNet(n, time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)) // b1 blocked
+		// b1 is blocked on 20 March, as its own deadline.
+		_, effs, _ = w.follow(n, b, time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC))
+		nrWant(t, "b1's block", n, effs, nrEff{Kind: network.EffectBlocked, Account: "b1", Rule: "NET-07", At: time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC)})
 		// Enterprise until 2 April 09:00; a nanosecond before, nothing.
-		nrWant(t, "Observe before the end", n, w.observe(n, w.advance(head, nrPeriodEnd.Add(-time.Nanosecond)), nrPeriodEnd.Add(-time.Nanosecond)))
-		head = w.advance(head, nrPeriodEnd)
-		nrWant(t, "Observe at the end", n, w.observe(n, head, nrPeriodEnd), nrEff{Kind: network.EffectDisabled,
+		head, effs, _ = w.follow(n, head, nrPeriodEnd.Add(-time.Nanosecond))
+		nrWant(t, "before the end", n, effs)
+		_, effs, _ = w.follow(n, head, nrPeriodEnd)
+		nrWant(t, "at the end", n, effs, nrEff{Kind: network.EffectDisabled,
 			Account: nrHQ, Rule: "NET-09", At: nrPeriodEnd, Deadline: time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)})
 		if wb := n.Widget("b1"); wb.Visible {
-			t.Errorf("the widget shows at an incompatible branch of a disabled network")
+			t.Errorf("the widget shows at a blocked branch of a disabled network")
 		}
 	})
 
@@ -1511,6 +2020,7 @@ func TestNET09_HeadLapse(t *testing.T) {
 		if out.Sub.Status != plan.StatusFree {
 			t.Errorf("preview: the head is %v, want free", out.Sub.Status)
 		}
+		nrScheduled(t, out, network.CauseHead, time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC))
 		if nrSnap(t, n) != before || n.Status() != network.Operating {
 			t.Errorf("PreviewPlan changed the network: %s", nrSnap(t, n))
 		}
@@ -1519,7 +2029,7 @@ func TestNET09_HeadLapse(t *testing.T) {
 		w2 := nrNew(t)
 		n2, head2 := w2.create(w2.head(plan.Monthly), nrCreated)
 		grace := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
-		head2 = w2.advance(head2, grace)
+		head2, _, _ = w2.follow(n2, head2, grace)
 		before2 := nrSnap(t, n2)
 		out2, _, effs, err := w2.net.PreviewPlan(n2, head2, grace, plan.ChangePlan{By: tenancy.Admin(nrAda), Plan: plan.Free})
 		if err != nil {
@@ -1531,18 +2041,69 @@ func TestNET09_HeadLapse(t *testing.T) {
 			t.Errorf("preview: head %v (was %v), network changed %v", out2.Sub.Status, head2.Sub.Status, nrSnap(t, n2) != before2)
 		}
 		// Committing the downgrade: the network is disabled when it
-		// applies, on 2 March 2027 09:00, and the head blocked 15 days
-		// later.
+		// applies, on 2 March 2027 09:00; the head pays for Professional,
+		// so it has no deadline.
 		head, effs = w.applyPlan(n, head, at, plan.ChangePlan{By: tenancy.Admin(nrAda), Plan: plan.Professional, Period: plan.Annual})
 		nrWant(t, "the downgrade", n, effs)
 		end := time.Date(2027, 3, 2, 9, 0, 0, 0, time.UTC)
-		head = w.advance(head, end)
+		head, effs, _ = w.follow(n, head, end)
 		if head.Sub.Plan != plan.Professional {
 			t.Fatalf("setup: head on %s on %v, want professional", head.Sub.Plan, end)
 		}
-		nrWant(t, "Observe", n, w.observe(n, head, end), nrEff{Kind: network.EffectDisabled, Account: nrHQ,
-			Rule: "NET-09", At: end, Deadline: time.Date(2027, 3, 17, 9, 0, 0, 0, time.UTC)})
+		nrWant(t, "the downgrade applies", n, effs, nrEff{Kind: network.EffectDisabled, Account: nrHQ, Rule: "NET-09", At: end})
 	})
+}
+
+// TestNET09_ProfessionalHeadIsNotBlocked proves the NET-09 reading of "does
+// not pay": a head that disconnected every branch and moved down to
+// Professional, without dissolving its network, keeps paying. Its network
+// is disabled, with no head deadline, and 15 days later (or a year later)
+// the head is not blocked; only once it stops paying does its 15 days
+// start.
+func TestNET09_ProfessionalHeadIsNotBlocked(t *testing.T) {
+	w := nrNew(t)
+	n, head := w.create(w.head(plan.Monthly), nrCreated)
+	b, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	w.disconnect(n, head, b, at)
+	head, effs := w.applyPlan(n, head, at, plan.ChangePlan{By: tenancy.Admin(nrAda), Plan: plan.Professional, Period: plan.Monthly})
+	nrWant(t, "the downgrade, pending", n, effs)
+	// The downgrade applies at the end of the period, 2 April 09:00, and
+	// the billing service records the payment for it.
+	head, effs, _ = w.follow(n, head, nrPeriodEnd)
+	nrWant(t, "on Professional", n, effs, nrEff{Kind: network.EffectDisabled, Account: nrHQ, Rule: "NET-09", At: nrPeriodEnd})
+	head, effs = w.applyPlan(n, head, nrPeriodEnd, plan.RecordPayment{By: tenancy.Service(), Amount: head.Sub.Due})
+	nrWant(t, "paid", n, effs)
+	if head.Sub.Plan != plan.Professional || head.Sub.Status != plan.StatusActive {
+		t.Fatalf("setup: the head is %s %v", head.Sub.Plan, head.Sub.Status)
+	}
+	if n.Status() != network.Disabled || !n.HeadDeadline().IsZero() || len(w.net.Project(n)) != 0 {
+		t.Errorf("Status %v HeadDeadline %v Project %v; want disabled, no deadline, nothing projected", n.Status(), n.HeadDeadline(), w.net.Project(n))
+	}
+	// Align schedules no block on a paying head.
+	head, leffs := w.align(head, nrPeriodEnd)
+	nrScheduled(t, head, network.CauseHead, time.Time{})
+	if len(leffs) != 0 {
+		t.Errorf("Align on a Professional head: %v", leffs)
+	}
+	if wh := n.Widget(nrHQ); !wh.Visible || !wh.HeadDeadline.IsZero() {
+		t.Errorf("the head's widget: %+v", wh)
+	}
+	// 15 days later it is not blocked.
+	head, effs, _ = w.follow(n, head, time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC))
+	nrWant(t, "15 days later", n, effs)
+	if head.Blocked() || n.HeadBlocked() {
+		t.Fatalf("the Professional head was blocked: %v", head.Blocks)
+	}
+	// It cancels (no branch is connected: NET-10 allows it) and drops to
+	// free on 2 May 09:00; blocked 17 May.
+	head, _ = w.applyPlan(n, head, time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC), plan.Cancel{By: tenancy.Admin(nrAda)})
+	lapse := time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)
+	block := time.Date(2026, 5, 17, 9, 0, 0, 0, time.UTC)
+	head, effs, _ = w.follow(n, head, lapse)
+	nrWant(t, "the lapse", n, effs, nrEff{Kind: network.EffectDisabled, Account: nrHQ, Rule: "NET-09", At: lapse, Deadline: block})
+	_, effs, _ = w.follow(n, head, block)
+	nrWant(t, "its block", n, effs, nrEff{Kind: network.EffectBlocked, Account: nrHQ, Rule: "NET-09", At: block})
 }
 
 // --- NET-10 ----------------------------------------------------------------
@@ -1550,7 +2111,9 @@ func TestNET09_HeadLapse(t *testing.T) {
 // TestNET10_HeadPlanLocked proves NET-10: while branches are connected (or
 // on trial), the head's administrator cannot change, cancel or stop renewing
 // the head's plan; payments and add-ons go on; once every branch is
-// disconnected, or none is active, the plan changes.
+// disconnected, or none is active, the plan changes. The head's account
+// alone cannot tell, so a plain plan command that would change a head's
+// plan is refused by the account too.
 func TestNET10_HeadPlanLocked(t *testing.T) {
 	ada := tenancy.Admin(nrAda)
 	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -1572,8 +2135,11 @@ func TestNET10_HeadPlanLocked(t *testing.T) {
 			n, head := w.create(w.head(plan.Monthly), nrCreated)
 			b, _ := w.connect(n, head, w.branch("b1", branchPlan, plan.Annual), nrT1)
 			for _, cmd := range locked {
-				err := w.net.CheckPlan(n, nrHQ, cmd)
-				nrWantRefusal(t, err, network.ErrHeadLocked, "NET-10", "disconnect")
+				err := w.net.CheckPlan(n, head, cmd)
+				nrWantRefusal(t, err, network.ErrHeadLocked, "NET-10", "1 branch is connected", "disconnect")
+				if hp, ok := w.net.PlanCommand(n, head, cmd).(lifecycle.HeadPlan); !ok || hp.Connected != 1 {
+					t.Errorf("PlanCommand(%T) = %#v, want a HeadPlan with 1 connected", cmd, w.net.PlanCommand(n, head, cmd))
+				}
 				for _, preview := range []bool{false, true} {
 					var out lifecycle.Account
 					nrRefuse(t, n, func() ([]network.Effect, error) {
@@ -1590,6 +2156,10 @@ func TestNET10_HeadPlanLocked(t *testing.T) {
 						t.Errorf("%T refused, yet the head changed", cmd)
 					}
 				}
+				// The account refuses it too, told nothing of its
+				// branches.
+				_, _, err = w.lives.Apply(head, at, lifecycle.Plan{Cmd: cmd})
+				nrWantRefusal(t, err, network.ErrHeadLocked, "NET-10")
 			}
 
 			// Payments and add-ons are not plan changes: renewal opens
@@ -1602,10 +2172,24 @@ func TestNET10_HeadPlanLocked(t *testing.T) {
 			// Auto-renewal already on: refused by PLAN-04, not NET-10.
 			_, _, _, err := w.net.ApplyPlan(n, head, at, plan.SetAutoRenew{By: ada, On: true})
 			nrWantRefusal(t, err, plan.ErrStatus, "PLAN-04")
+			// Someone who may not change plans at all hears PLAN-02 first.
+			_, _, _, err = w.net.ApplyPlan(n, head, at, plan.Cancel{By: tenancy.Employee(nrAda)})
+			nrWantRefusal(t, err, tenancy.ErrUnauthorized, "PLAN-02")
 
 			// A payment in grace (2 to 17 April).
 			grace := time.Date(2026, 4, 3, 9, 0, 0, 0, time.UTC)
-			head = w.advance(head, grace)
+			head, _, _ = w.follow(n, head, grace)
+			if branchPlan == "" {
+				// The branch trial ended on 17 March: b1 is incompatible
+				// and no longer locks the head's plan.
+				b, _, _ = w.follow(n, b, grace)
+				if n.Active() != 0 {
+					t.Fatalf("setup: %d branches active", n.Active())
+				}
+				if err := w.net.CheckPlan(n, head, locked[0]); err != nil {
+					t.Errorf("CheckPlan with only an incompatible branch: %v", err)
+				}
+			}
 			head, effs := w.applyPlan(n, head, grace, plan.RecordPayment{By: tenancy.Service(), Amount: head.Sub.Due})
 			nrWant(t, "RecordPayment", n, effs)
 			if head.Sub.Status != plan.StatusActive {
@@ -1614,7 +2198,7 @@ func TestNET10_HeadPlanLocked(t *testing.T) {
 
 			// Every branch disconnected: the plan changes.
 			w.disconnect(n, head, b, grace)
-			if err := w.net.CheckPlan(n, nrHQ, locked[0]); err != nil {
+			if err := w.net.CheckPlan(n, head, locked[0]); err != nil {
 				t.Errorf("CheckPlan with no branch: %v", err)
 			}
 			head, effs = w.applyPlan(n, head, grace, locked[0])
@@ -1624,6 +2208,14 @@ func TestNET10_HeadPlanLocked(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("two branches: the message counts them", func(t *testing.T) {
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
+		w.connect(n, head, w.branch("b2", "", 0), nrT1)
+		nrWantRefusal(t, w.net.CheckPlan(n, head, locked[3]), network.ErrHeadLocked, "NET-10", "2 branches are connected")
+	})
 
 	t.Run("only incompatible branches: not locked", func(t *testing.T) {
 		w, n, head, _ := nrIncompatible(t)
@@ -1635,9 +2227,9 @@ func TestNET10_HeadPlanLocked(t *testing.T) {
 	t.Run("a branch's plan is never locked", func(t *testing.T) {
 		w := nrNew(t)
 		n, head := w.create(w.head(plan.Annual), nrCreated)
-		w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
+		b, _ := w.connect(n, head, w.branch("b1", plan.Basic, plan.Annual), nrT1)
 		for _, cmd := range locked {
-			if err := w.net.CheckPlan(n, "b1", cmd); err != nil {
+			if err := w.net.CheckPlan(n, b, cmd); err != nil {
 				t.Errorf("CheckPlan(b1, %T): %v", cmd, err)
 			}
 		}
@@ -1701,12 +2293,15 @@ func TestNET11_NoTransfer(t *testing.T) {
 	if wv := n1.Widget(nrHQ); wv.Visible {
 		t.Errorf("the widget of a dissolved network is visible: %+v", wv)
 	}
-	// Closed for good.
+	// Closed for good; a standing delivered late changes nothing.
 	b3 := w.branch("b3", plan.Basic, plan.Annual)
 	nrRefuse(t, n1, func() ([]network.Effect, error) { return w.net.Connect(n1, hq, b3, nrAda, at) }, tenancy.ErrRefused, "NET-11", "dissolved")
 	nrRefuse(t, n1, func() ([]network.Effect, error) { return w.net.Dissolve(n1, hq, nrAda, at) }, tenancy.ErrRefused, "NET-11")
-	nrRefuse(t, n1, func() ([]network.Effect, error) { return w.net.Observe(n1, hq, at) }, tenancy.ErrRefused, "NET-11")
-	if err := w.net.CheckPlan(n1, nrHQ, plan.Cancel{By: tenancy.Admin(nrAda)}); err != nil {
+	before := nrSnap(t, n1)
+	if effs, err := w.net.Observe(n1, hq, at); err != nil || len(effs) != 0 || nrSnap(t, n1) != before {
+		t.Errorf("Observe on a dissolved network: %v, %v; want nothing", effs, err)
+	}
+	if err := w.net.CheckPlan(n1, hq, plan.Cancel{By: tenancy.Admin(nrAda)}); err != nil {
 		t.Errorf("CheckPlan on a dissolved network: %v", err)
 	}
 
@@ -1724,11 +2319,10 @@ func TestNET11_NoTransfer(t *testing.T) {
 		w := nrNew(t)
 		n, head := w.create(w.head(plan.Annual), nrCreated)
 		lapse := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-		head = w.plan(head, lapse, plan.Cancel{By: tenancy.Admin(nrAda), Now: true})
-		w.observe(n, head, lapse)
+		head, _ = w.applyPlan(n, head, lapse, plan.Cancel{By: tenancy.Admin(nrAda), Now: true})
 		block := time.Date(2026, 3, 25, 9, 0, 0, 0, time.UTC)
-		head = w.carry(head, w.advanceNet(n, block), block)
-		if !head.BlockedFor(network.CauseHead) {
+		head, _, _ = w.follow(n, head, block)
+		if !head.BlockedFor(network.CauseHead) || !n.HeadBlocked() {
 			t.Fatalf("setup: the head is not blocked")
 		}
 		effs, err := w.net.Dissolve(n, head, nrAda, block)
@@ -1736,14 +2330,76 @@ func TestNET11_NoTransfer(t *testing.T) {
 			t.Fatal(err)
 		}
 		nrCheck(t, n)
-		nrWant(t, "Dissolve", n, effs,
-			nrEff{Kind: network.EffectDissolved, Account: nrHQ, Rule: "NET-11", At: block},
-			nrEff{Kind: network.EffectUnblock, Account: nrHQ, Rule: "NET-09", At: block, Cause: network.CauseHead})
-		head = w.carry(head, effs, block)
+		nrWant(t, "Dissolve", n, effs, nrEff{Kind: network.EffectDissolved, Account: nrHQ, Rule: "NET-11", At: block})
+		head, leffs, err := w.net.Carry(head, effs[0], block)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff([]string{"unblock NET-09@2026-03-25T09:00:00Z"}, nrLife(leffs)); d != "" {
+			t.Errorf("carrying the dissolution (-want +got):\n%s", d)
+		}
 		if err := head.Usable(); err != nil || head.Network != "" || n.HeadBlocked() {
 			t.Errorf("after dissolving: Usable %v, Network %q, HeadBlocked %v", err, head.Network, n.HeadBlocked())
 		}
 	})
+
+	t.Run("a network created again around the same head has another ID", func(t *testing.T) {
+		n3, effs, err := w.net.Create(hq2, "zoe", at)
+		if err == nil || n3 != nil || len(effs) != 0 {
+			t.Fatalf("hq2 heads n2 still: %v, %v", n3, err)
+		}
+		w := nrNew(t)
+		n, head := w.create(w.head(plan.Annual), nrCreated)
+		effs, err = w.net.Dissolve(n, head, nrAda, nrT1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head = w.carry(head, effs, nrT1)
+		again, head := w.create(head, nrT1)
+		if again.ID() == n.ID() || again.Head() != n.Head() {
+			t.Errorf("IDs %s and %s; want two IDs for one head", n.ID(), again.ID())
+		}
+		if head.Network != nrHQ {
+			t.Errorf("the head is in %q", head.Network)
+		}
+	})
+}
+
+// TestNET11_StatusNames pins the stable names of the statuses, which the
+// JSON form uses: a dissolved network (NET-11) is "dissolved".
+func TestNET11_StatusNames(t *testing.T) {
+	if network.Dissolved != network.Status(3) {
+		t.Errorf("Dissolved is Status(%d), want 3: the statuses are numbered from Operating = 1", uint8(network.Dissolved))
+	}
+	for s, want := range map[network.Status]string{network.Operating: "operating", network.Disabled: "disabled",
+		network.Status(3): "dissolved", network.Status(0): "Status(0)", network.Status(4): "Status(4)"} {
+		if got := s.String(); got != want {
+			t.Errorf("Status(%d).String() = %q, want %q", uint8(s), got, want)
+		}
+	}
+	for s, want := range map[network.BranchStatus]string{network.Connected: "connected", network.OnTrial: "trial",
+		network.Incompatible: "incompatible", network.Blocked: "blocked", network.BranchStatus(9): "BranchStatus(9)"} {
+		if got := s.String(); got != want {
+			t.Errorf("BranchStatus(%d).String() = %q, want %q", uint8(s), got, want)
+		}
+	}
+	for l, want := range map[network.Level]string{network.LevelFree: "free", network.LevelTrial: "trial",
+		network.LevelCommercial: "commercial", network.LevelEnterprise: "enterprise"} {
+		if got := l.String(); got != want {
+			t.Errorf("Level(%d).String() = %q, want %q", uint8(l), got, want)
+		}
+		if back, ok := network.ParseLevel(want); !ok || back != l {
+			t.Errorf("ParseLevel(%q) = %v, %v", want, back, ok)
+		}
+	}
+	for k := network.EffectCreated; k <= network.EffectDissolved; k++ {
+		if back, ok := network.ParseEffectKind(k.String()); !ok || back != k {
+			t.Errorf("ParseEffectKind(%q) = %v, %v", k.String(), back, ok)
+		}
+	}
+	if _, ok := network.ParseEffectKind("block"); ok {
+		t.Errorf(`"block" is an effect kind of a network; blocks are the accounts'`)
+	}
 }
 
 // --- NET-12 ----------------------------------------------------------------
@@ -1922,8 +2578,7 @@ func TestNET14_BranchCap(t *testing.T) {
 		w.connect(n, head, w.branch("b3", "", 0), nrT1)
 		// b1 drops to free: incompatible, still listed, still counted.
 		at := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
-		b1 = w.plan(b1, at, plan.Cancel{By: tenancy.Admin(nrBea), Now: true})
-		w.observe(n, b1, at)
+		b1, _ = w.sync(n, w.plan(b1, at, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}), at)
 		b4 := w.branch("b4", plan.Enterprise, plan.Annual)
 		nrRefuse(t, n, func() ([]network.Effect, error) { return w.net.Connect(n, head, b4, nrAda, at) },
 			network.ErrCap, "NET-14", "3 branches")
@@ -1962,19 +2617,19 @@ func TestNET14_BranchCap(t *testing.T) {
 // --- Every command ---------------------------------------------------------
 
 // TestNETCommands_SharedRefusals pins what every command of the network
-// refuses, leaving the network as it was: a deadline that is due (advance
-// first, so that no block is lost: NET-07, NET-09), a time before the
-// network's last change, a branch or head that is not this network's.
+// refuses, leaving the network as it was: a time before the network's last
+// change, a branch or head that is not this network's. A standing is not
+// a command: it applies as of its own time, however late it comes.
 func TestNETCommands_SharedRefusals(t *testing.T) {
-	// commands returns every command on n at at, on the incompatible b1.
-	commands := func(w *nrWorld, n *network.Network, head, b lifecycle.Account, at time.Time) map[string]func() ([]network.Effect, error) {
+	t.Run("time going back", func(t *testing.T) {
+		w, n, head, b := nrIncompatible(t)
+		at := nrPeriodEnd.Add(-time.Nanosecond) // the network changed at nrPeriodEnd
 		other := w.branch("b2", plan.Basic, plan.Annual)
 		buy := plan.Purchase{By: tenancy.Admin(nrBea), Plan: plan.Basic, Period: plan.Monthly}
-		return map[string]func() ([]network.Effect, error){
+		for name, run := range map[string]func() ([]network.Effect, error){
 			"Connect":    func() ([]network.Effect, error) { return w.net.Connect(n, head, other, nrAda, at) },
 			"Disconnect": func() ([]network.Effect, error) { return w.net.Disconnect(n, head, "b1", nrAda, at) },
 			"Dissolve":   func() ([]network.Effect, error) { return w.net.Dissolve(n, head, nrAda, at) },
-			"Observe":    func() ([]network.Effect, error) { return w.net.Observe(n, b, at) },
 			"ApplyPlan": func() ([]network.Effect, error) {
 				_, _, effs, err := w.net.ApplyPlan(n, b, at, buy)
 				return effs, err
@@ -1983,43 +2638,15 @@ func TestNETCommands_SharedRefusals(t *testing.T) {
 				_, _, effs, err := w.net.PreviewPlan(n, b, at, buy)
 				return effs, err
 			},
-		}
-	}
-	deadline := time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC)
-
-	for _, at := range []time.Time{deadline, deadline.AddDate(0, 0, 1)} {
-		t.Run("a branch deadline due at "+at.Format(time.DateOnly), func(t *testing.T) {
-			w, n, head, b := nrIncompatible(t)
-			for name, run := range commands(w, n, head, b, at) {
-				t.Run(name, func(t *testing.T) { nrRefuse(t, n, run, network.ErrNotAdvanced, "", "advance") })
-			}
-			b = w.carry(b, w.advanceNet(n, at), at)
-			// Advanced, the commands run again.
-			_, effs := w.applyPlan(n, b, at, plan.Purchase{By: tenancy.Admin(nrBea), Plan: plan.Basic, Period: plan.Monthly})
-			nrWant(t, "after advancing", n, effs,
-				nrEff{Kind: network.EffectUnblock, Account: "b1", Rule: "NET-07", At: at, Cause: network.CauseBranch},
-				nrEff{Kind: network.EffectReconnected, Account: "b1", Rule: "NET-08", At: at})
-		})
-	}
-
-	t.Run("the head's deadline due", func(t *testing.T) {
-		w, n, head, b := nrDisabled(t)
-		at := time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)
-		for name, run := range commands(w, n, head, b, at) {
-			t.Run(name, func(t *testing.T) { nrRefuse(t, n, run, network.ErrNotAdvanced, "") })
-		}
-	})
-
-	t.Run("time going back", func(t *testing.T) {
-		w, n, head, b := nrIncompatible(t)
-		at := nrPeriodEnd.Add(-time.Nanosecond) // the network changed at nrPeriodEnd
-		for name, run := range commands(w, n, head, b, at) {
+		} {
 			t.Run(name, func(t *testing.T) { nrRefuse(t, n, run, tenancy.ErrTimeWentBack, "") })
 		}
-		nrRefuse(t, n, func() ([]network.Effect, error) { return w.net.Advance(n, at, nil) }, tenancy.ErrTimeWentBack, "")
-		dst := []network.Effect{{Kind: network.EffectNotify}}
-		if out, _ := w.net.Advance(n, at, dst); len(out) != 1 {
-			t.Errorf("a refused Advance changed dst: %v", out)
+		// Observe ignores the time it is called at: the same standing
+		// gives the same effects.
+		c := n.Clone()
+		stale, err := w.net.Observe(c, b, at)
+		if err != nil || len(stale) != 0 {
+			t.Errorf("Observe before the last change: %v, %v", stale, err)
 		}
 	})
 
@@ -2037,6 +2664,11 @@ func TestNETCommands_SharedRefusals(t *testing.T) {
 			{"Disconnect an unknown branch", func() ([]network.Effect, error) { return w.net.Disconnect(n, head, "ghost", nrAda, at) }, "NET-13"},
 			{"Disconnect through another head", func() ([]network.Effect, error) { return w.net.Disconnect(n, hq2, "b1", nrAda, at) }, "NET-13"},
 			{"Observe an outsider", func() ([]network.Effect, error) { return w.net.Observe(n, ghost, at) }, "NET-04"},
+			{"Deliver a standing for another network", func() ([]network.Effect, error) {
+				s := w.net.StandingOf(ghost)
+				s.Network = "hq2"
+				return w.net.Deliver(n, s)
+			}, "NET-04"},
 			{"ApplyPlan on an outsider", func() ([]network.Effect, error) {
 				_, _, effs, err := w.net.ApplyPlan(n, ghost, at, buy)
 				return effs, err
@@ -2049,6 +2681,14 @@ func TestNETCommands_SharedRefusals(t *testing.T) {
 			{"Dissolve through another head", func() ([]network.Effect, error) { return w.net.Dissolve(n, hq2, nrAda, at) }, "NET-11"},
 		} {
 			t.Run(c.name, func(t *testing.T) { nrRefuse(t, n, c.run, network.ErrNotMember, c.rule) })
+		}
+		// A standing of an account the network does not list, addressed
+		// to it (one that left), changes nothing and is not refused.
+		s := w.net.StandingOf(ghost)
+		s.Network = nrHQ
+		before := nrSnap(t, n)
+		if effs, err := w.net.Deliver(n, s); err != nil || len(effs) != 0 || nrSnap(t, n) != before {
+			t.Errorf("Deliver of an unlisted account's standing: %v, %v", effs, err)
 		}
 	})
 
@@ -2065,5 +2705,120 @@ func TestNETCommands_SharedRefusals(t *testing.T) {
 		if !cmp.Equal(out, b) {
 			t.Errorf("a refused ApplyPlan returned a changed account")
 		}
+		nrRefuse(t, n, func() ([]network.Effect, error) {
+			_, _, effs, err := w.net.ApplyPlan(n, b, at, nil)
+			return effs, err
+		}, tenancy.ErrInvalid, "")
 	})
+
+	t.Run("effects that need nothing of an account", func(t *testing.T) {
+		w, n, head, b := nrDisabled(t)
+		for _, e := range []network.Effect{
+			{Kind: network.EffectNotify, Account: "b1", Head: nrHQ, Network: n.ID(), To: nrBea},
+			{Kind: network.EffectIncompatible, Account: "b1", Head: nrHQ, Network: n.ID()},
+			{Kind: network.EffectReconnected, Account: "b1", Head: nrHQ, Network: n.ID()},
+			{Kind: network.EffectBlocked, Account: "b1", Head: nrHQ, Network: n.ID()},
+		} {
+			out, leffs, err := w.net.Carry(b, e, b.Updated)
+			if err != nil || len(leffs) != 0 || !cmp.Equal(out, b) {
+				t.Errorf("Carry(%v): %v, %v, changed %v", e, leffs, err, !cmp.Equal(out, b))
+			}
+		}
+		e := network.Effect{Kind: network.EffectDisabled, Account: nrHQ, Head: nrHQ, Network: n.ID()}
+		if out, leffs, err := w.net.Carry(head, e, head.Updated); err != nil || len(leffs) != 0 || !cmp.Equal(out, head) {
+			t.Errorf("Carry(%v): %v, %v", e, leffs, err)
+		}
+	})
+}
+
+// TestPLAN09_UnitOfWorkRollsBackExactly proves what a preview (PLAN-09,
+// PreviewPlan) and a refused step of a driver rest on: a unit of work
+// undoes exactly. The network after Rollback encodes to the bytes it
+// encoded to before Begin, whatever ran in between (Connect, Disconnect,
+// deliveries of standings, a dissolution). Commit keeps the changes;
+// Begin twice is one unit.
+func TestPLAN09_UnitOfWorkRollsBackExactly(t *testing.T) {
+	w, n, head, b := nrIncompatible(t)
+	b2, _ := w.connect(n, head, w.branch("b2", plan.Basic, plan.Annual), nrPeriodEnd)
+	at := time.Date(2026, 4, 5, 9, 0, 0, 0, time.UTC)
+	before, err := n.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := nrSnap(t, n)
+	var ids []string
+	work := func() {
+		t.Helper()
+		var all []network.Effect
+		add := func(effs []network.Effect, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, effs...)
+		}
+		add(w.net.Connect(n, head, w.branch("b3", plan.Standard, plan.Annual), nrAda, at))
+		add(w.net.Disconnect(n, head, "b2", nrAda, at))
+		bought := w.buy(b, at, plan.Basic, plan.Monthly)
+		add(w.net.Observe(n, bought, at))
+		s := w.net.StandingOf(w.plan(b2, at, plan.Cancel{By: tenancy.Admin(nrBea), Now: true}))
+		add(w.net.Deliver(n, s)) // b2 is not listed any more: nothing
+		add(w.net.Disconnect(n, head, "b1", nrAda, at))
+		add(w.net.Disconnect(n, head, "b3", nrAda, at))
+		add(w.net.Dissolve(n, head, nrAda, at))
+		if n.Status() != network.Dissolved || n.Len() != 0 {
+			t.Fatalf("the unit of work did not run: %v, %d branches", n.Status(), n.Len())
+		}
+		ids = ids[:0]
+		for _, e := range all {
+			ids = append(ids, e.ID())
+		}
+	}
+	n.Begin()
+	n.Begin() // one unit
+	work()
+	first := slices.Clone(ids)
+	n.Rollback()
+	after, err := n.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) || nrSnap(t, n) != snap {
+		t.Fatalf("Rollback did not restore the network:\nbefore %s\nafter  %s", before, after)
+	}
+	nrStatus(t, n, "b1", network.Incompatible)
+	nrStatus(t, n, "b2", network.Connected)
+	nrCheck(t, n)
+	// Rollback without a unit of work changes nothing.
+	n.Rollback()
+	if nrSnap(t, n) != snap {
+		t.Fatalf("a second Rollback changed the network")
+	}
+	// Run again and commit: the same effects, with the same IDs, and
+	// they stay.
+	n.Begin()
+	work()
+	n.Commit()
+	if d := cmp.Diff(first, ids); d != "" {
+		t.Errorf("the committed run's effect IDs differ from the rolled-back run's (-first +again):\n%s", d)
+	}
+	n.Rollback()
+	if n.Status() != network.Dissolved {
+		t.Errorf("Rollback after Commit undid the committed unit: %v", n.Status())
+	}
+	// A clone carries no unit of work.
+	w2, n2, _, _ := nrIncompatible(t)
+	n2.Begin()
+	c := n2.Clone()
+	if _, err := w2.net.Disconnect(c, w2.head(plan.Annual), "b1", nrAda, at); err != nil {
+		t.Fatal(err)
+	}
+	c.Rollback()
+	if c.Len() != 0 {
+		t.Errorf("Rollback on a clone undid a change made after cloning: the clone shares the unit of work")
+	}
+	n2.Rollback()
+	if n2.Len() != 1 {
+		t.Errorf("the original lost its branch through its clone")
+	}
 }
