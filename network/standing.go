@@ -76,7 +76,6 @@ type Standing struct {
 // Same reports whether s and t say the same of the same account, whatever
 // their Seq and At.
 func (s Standing) Same(t Standing) bool {
-	s.Seq, s.At, t.Seq, t.At = 0, time.Time{}, 0, time.Time{}
 	return s.Account == t.Account && s.Network == t.Network && s.Level == t.Level &&
 		s.Blocked == t.Blocked && s.Deadline.Equal(t.Deadline) && s.Deleted == t.Deleted
 }
