@@ -228,13 +228,15 @@ type step struct {
 	out  []Message
 	// netChanged lists the heads of the networks the step changed.
 	netChanged []tenancy.AccountID
-	// accs and ids hold each changed state as it was; present false when
-	// it did not exist.
 	// acc0 and accs are the accounts' new values, written to s on
 	// commit: the first in a field of its own, so that a step over one
 	// account allocates none.
-	acc0   lifecycle.Account
-	accs   []lifecycle.Account
+	acc0 lifecycle.Account
+	accs []lifecycle.Account
+	// ids holds each identity the step changed in s as it was (present
+	// false when it did not exist), begun the networks under a unit of
+	// work, netOld the networks that new ones replaced: what a rollback
+	// puts back.
 	ids    []savedIdentity
 	begun  []*network.Network
 	netOld []savedNetwork
