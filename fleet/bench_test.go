@@ -59,6 +59,21 @@ func BenchmarkAccountPath(b *testing.B) {
 			}
 		}
 	})
+	// The driver appends to a buffer its caller passes, as a sweeper does.
+	b.Run("advance/driver-reused", func(b *testing.B) {
+		b.ReportAllocs()
+		s := fleet.NewStates()
+		cmd := fleet.Advance{Key: fleet.AccountKey("bistro")}
+		var buf []fleet.Effect
+		for b.Loop() {
+			s.Accounts["bistro"] = a0
+			r, err := eng.Step(s, fleet.Input{Now: end, Command: cmd, Effects: buf[:0]})
+			if err != nil || s.Accounts["bistro"].Stage != lifecycle.StageDeleted || len(r.Effects) != 8 {
+				b.Fatalf("%v: %v", err, r.Effects)
+			}
+			buf = r.Effects
+		}
+	})
 	// The lifecycle engine appends to a slice its caller owns: reused, as
 	// a sweeper of its own would, and fresh each time, as a step is.
 	b.Run("advance/lifecycle", func(b *testing.B) {

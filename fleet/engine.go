@@ -139,6 +139,10 @@ type Input struct {
 	// Inbox holds the messages waiting for the step's states, in any
 	// order; the step delivers them before anything else.
 	Inbox []Message
+	// Effects, if not nil, is a buffer the step appends its effects to
+	// from its start: Ready.Effects then shares it. A loop that passes
+	// the last Ready.Effects[:0] allocates no new slice.
+	Effects []Effect
 }
 
 // Change is a state a step changed, with its next deadline.
@@ -188,7 +192,7 @@ func (e *Engine) Step(s *States, in Input) (Ready, error) {
 	}
 	var stv step
 	st := &stv
-	st.e, st.s, st.now = e, s, in.Now
+	st.e, st.s, st.now, st.effs = e, s, in.Now, in.Effects[:0]
 	err := st.run(in)
 	if err != nil {
 		st.rollback()
@@ -233,6 +237,8 @@ type step struct {
 	// account allocates none.
 	acc0 lifecycle.Account
 	accs []lifecycle.Account
+	// lives is a buffer for the account effects of an advance.
+	lives [8]lifecycle.Effect
 	// ids holds each identity the step changed in s as it was (present
 	// false when it did not exist), begun the networks under a unit of
 	// work, netOld the networks that new ones replaced: what a rollback
@@ -523,9 +529,9 @@ func (st *step) advance(id tenancy.AccountID) (lifecycle.Account, error) {
 		}
 		return a, nil
 	}
-	var effs []lifecycle.Effect
+	effs := st.lives[:0]
 	if a.Network == "" {
-		if a, effs, err = st.e.lives.Advance(a, st.now, nil); err != nil {
+		if a, effs, err = st.e.lives.Advance(a, st.now, st.lives[:0]); err != nil {
 			return a, err
 		}
 		st.life(effs)

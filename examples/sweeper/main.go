@@ -95,6 +95,7 @@ type world struct {
 	// states holds the one account of the step under way, as a store
 	// loads the row of a due key.
 	states   *fleet.States
+	effects  []fleet.Effect // the step's buffer, reused
 	counts   map[string]int // by effect kind
 	checked  int
 	logins   int
@@ -264,7 +265,8 @@ func (wd *world) step(a *account, now time.Time, cmd fleet.Command) {
 	if _, opening := cmd.(fleet.NewAccount); !opening {
 		wd.states.Accounts[id] = a.acc
 	}
-	r, err := wd.eng.Step(wd.states, fleet.Input{Now: now, Command: cmd})
+	r, err := wd.eng.Step(wd.states, fleet.Input{Now: now, Command: cmd, Effects: wd.effects[:0]})
+	wd.effects = r.Effects
 	acc := wd.states.Accounts[id]
 	delete(wd.states.Accounts, id)
 	// Opening an account creates its owner's network identity (LIFE-06):
