@@ -51,3 +51,48 @@ func TestNET10_LapsedHeadBuysOnlyEnterprise(t *testing.T) {
 		t.Fatalf("after Enterprise again the network is %v, want operating (NET-09)", n.Status())
 	}
 }
+
+// NET-07: the projection of a branch that will drop to free includes the
+// block its drop schedules, 15 days later, which the account's own
+// lifecycle projection cannot know of.
+func TestNET07_ProjectionShowsTheComingBlock(t *testing.T) {
+	m := fleet.NewMemory(fleet.Default())
+	ada := tenancy.Admin("ada")
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, c := range []fleet.Command{
+		fleet.NewAccount{ID: "hq", Owner: "ada", DomainZone: "eu"},
+		fleet.OnAccount{Account: "hq", Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Enterprise, Period: plan.Annual}}},
+		fleet.CreateNetwork{Head: "hq", By: ada},
+		fleet.NewAccount{ID: "lyon", Owner: "ada", DomainZone: "eu"},
+		fleet.OnAccount{Account: "lyon", Cmd: lifecycle.Plan{Cmd: plan.Purchase{By: ada, Plan: plan.Basic, Period: plan.Monthly}}},
+		fleet.Connect{Head: "hq", Branch: "lyon", By: ada},
+		fleet.OnAccount{Account: "lyon", Cmd: lifecycle.Plan{Cmd: plan.Cancel{By: ada}}},
+	} {
+		if _, err := m.Do(t0, c, ""); err != nil {
+			t.Fatalf("%T: %v", c, err)
+		}
+	}
+	lyon, _ := m.Account("lyon")
+	var blockAt time.Time
+	for _, e := range m.Engine().Project(lyon) {
+		if e.Kind == "life.block" && e.Cause == network.CauseBranch {
+			blockAt = e.At
+		}
+	}
+	if want := time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC); !blockAt.Equal(want) {
+		t.Fatalf("projected block at %v, want %v (the drop on 2 April plus 15 days)", blockAt, want)
+	}
+	for _, l := range m.Engine().Lives().Project(lyon) {
+		if l.Kind == lifecycle.EffectBlock {
+			t.Fatalf("the lifecycle projection alone shows a block: the test no longer shows what fleet adds")
+		}
+	}
+	// What Project promised is what happens.
+	effs, err := m.AdvanceTo(time.Date(2026, 4, 17, 9, 0, 0, 0, time.UTC), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := effs[len(effs)-1]; last.Kind != "net.blocked" || !last.At.Equal(blockAt) {
+		t.Fatalf("the advance ends with %v, want the block at %v", last, blockAt)
+	}
+}

@@ -200,11 +200,8 @@ func cmdProjectNetwork(w *world, a *args) error {
 	if err := w.begin(a, false); err != nil {
 		return err
 	}
-	effs := w.nets.Project(n)
-	for _, e := range effs {
-		w.effects([]fleet.Effect{{Kind: "net." + e.Kind.String(), Rule: e.Rule, Account: e.Account,
-			Network: e.Network, At: e.At, Deadline: e.Deadline, User: e.To}})
-	}
+	effs := w.mem.Engine().ProjectNetwork(n)
+	w.effects(effs)
 	if len(effs) == 0 {
 		w.printf("nothing will happen to the network of %s", head)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/plan"
 )
@@ -50,10 +49,8 @@ func cmdProject(w *world, a *args) error {
 	if err != nil {
 		return err
 	}
-	effs := w.lives.Project(acc)
-	for _, l := range effs {
-		w.effects([]fleet.Effect{lifeEffect(l)})
-	}
+	effs := w.mem.Engine().Project(acc)
+	w.effects(effs)
 	if len(effs) == 0 {
 		w.printf("nothing will happen to %s", acc.ID)
 	}
@@ -320,16 +317,4 @@ func cmdEntitlements(w *world, a *args) error {
 	w.printf("PLAN-11 %s on %s: support by %s, users=%s storage=%s features=%s",
 		acc.ID, e.Plan, e.Support, limit(e.Limits.Users), formatSize(e.Limits.StorageBytes), features(e.Features))
 	return nil
-}
-
-// lifeEffect puts an effect of the account engine, one its projection
-// returns, in the driver's envelope.
-func lifeEffect(l lifecycle.Effect) fleet.Effect {
-	if l.Kind == lifecycle.EffectPlan {
-		p := l.Plan
-		return fleet.Effect{Kind: "plan." + p.Kind.String(), Rule: p.Rule, Account: l.Account, At: p.At,
-			Deadline: p.Until, Plan: p.Plan, From: p.From, Amount: p.Amount, Credit: p.Credit, Bytes: p.Bytes, Note: p.Note}
-	}
-	return fleet.Effect{Kind: "life." + l.Kind.String(), Rule: l.Rule, Account: l.Account, At: l.At,
-		Deadline: l.Deadline, User: l.To, Cause: l.Cause, Data: l.Data, Network: string(l.Network)}
 }
