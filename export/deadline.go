@@ -23,6 +23,10 @@ const (
 	// AccessHidden: over the limits and hidden until the account is back
 	// within them; it is kept intact (PLAN-08).
 	AccessHidden
+	// AccessBlocked: the account is blocked, by the plan compatibility
+	// check of its network (NET-07, NET-09); nobody can use it until the
+	// cause is removed, and nothing is deleted (LIFE-08).
+	AccessBlocked
 	// AccessSuspended: the account is suspended; nobody can use it until
 	// an administrator restores it (LIFE-01, LIFE-04).
 	AccessSuspended
@@ -39,6 +43,8 @@ func (a Access) String() string {
 		return "read-only"
 	case AccessHidden:
 		return "hidden"
+	case AccessBlocked:
+		return "blocked"
 	case AccessSuspended:
 		return "suspended"
 	case AccessPurged:
@@ -74,7 +80,7 @@ type Deadline struct {
 	Access Access
 	// Rule is the rule of the event at At: PLAN-08 for a smaller plan
 	// (after a downgrade, a cancellation, a trial's or a grace's end),
-	// LIFE-01 for a suspension, LIFE-04 for a deletion.
+	// LIFE-08 for a block, LIFE-01 for a suspension, LIFE-04 for a deletion.
 	Rule tenancy.RuleID
 	// Lost is when the data can no longer be read at all: At itself when
 	// Access is not readable, a later suspension or deletion otherwise.
@@ -107,6 +113,9 @@ func (d Deadline) String() string {
 //     exceeds the plan's quota (PLAN-08); a category the plan in effect now
 //     already restricts loses nothing more then, so its deadline is the
 //     next loss of access below;
+//   - a block the account has scheduled (the plan compatibility check of
+//     its network, NET-07 and NET-09) makes everything unusable until its
+//     cause is removed (LIFE-08);
 //   - the suspension of an inactive free account makes everything
 //     unusable until a restore (LIFE-01);
 //   - the purge deletes everything (LIFE-04).
@@ -155,6 +164,9 @@ func Deadlines(eng *lifecycle.Engine, a lifecycle.Account, now time.Time, h Hold
 				fmt.Sprintf("the account is suspended for inactivity; nobody can use it until an administrator restores it, and it is deleted on %s", eff.Deadline.Format(time.DateOnly)))
 		case eff.Kind == lifecycle.EffectPurge:
 			settle(out, eff.At, AccessPurged, "LIFE-04", "the account is deleted with all its data")
+		case eff.Kind == lifecycle.EffectBlock:
+			settle(out, eff.At, AccessBlocked, "LIFE-08",
+				fmt.Sprintf("the account is blocked (%s); nobody can use it until the cause is removed, and nothing is deleted", eff.Cause))
 		case eff.Kind == lifecycle.EffectPlan && eff.Plan.Kind == plan.EventAddOnsDeactivated:
 			extra = 0
 		case eff.Kind == lifecycle.EffectPlan && eff.Plan.Kind == plan.EventLimitsReduced:
