@@ -616,11 +616,14 @@ func (st *step) carry(n *network.Network, effs []network.Effect) error {
 
 // identity makes sure user has a live identity.
 func (st *step) identity(user tenancy.UserID) {
-	if i, ok := st.s.Identities[user]; ok && i.Live() {
+	i, ok := st.s.Identities[user]
+	if ok && i.Live() {
 		return
 	}
+	// A forgotten user's new identity numbers its effects on from the old
+	// one's, so that their IDs stay unique.
 	now := st.now.UTC()
-	st.setIdentity(Identity{User: user, Since: now, Updated: now})
+	st.setIdentity(Identity{User: user, Since: now, Updated: now, Seq: i.Seq})
 }
 
 func (c NewAccount) run(st *step) error {
