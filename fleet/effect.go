@@ -3,6 +3,7 @@ package fleet
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -319,23 +320,5 @@ func (e *Effect) UnmarshalJSON(b []byte) error {
 
 // knownKind reports whether s names a kind of one of the packages.
 func knownKind(s string) bool {
-	pkg, name, _ := strings.Cut(s, ".")
-	switch pkg {
-	case "plan":
-		for k := plan.EventKind(1); k.Rule() != ""; k++ {
-			if k.String() == name {
-				return true
-			}
-		}
-	case "life":
-		for k := lifecycle.EffectWarnSuspension; k.String() != fmt.Sprintf("EffectKind(%d)", uint8(k)); k++ {
-			if k.String() == name {
-				return true
-			}
-		}
-	case "net":
-		_, ok := network.ParseEffectKind(name)
-		return ok
-	}
-	return false
+	return s != "" && (slices.Contains(planKinds[:], s) || slices.Contains(lifeKinds[lifecycle.EffectWarnSuspension:], s) || slices.Contains(netKinds[:], s))
 }

@@ -100,7 +100,7 @@ func (m *Memory) Do(now time.Time, cmd Command, request string) (Ready, error) {
 	for range 3 {
 		r, err := m.do(now, cmd, request, keys)
 		var miss *MissingError
-		if !errorsAs(err, &miss) {
+		if !errors.As(err, &miss) {
 			return r, err
 		}
 		if !m.all.Has(miss.Key) {
@@ -145,7 +145,7 @@ func (m *Memory) do(now time.Time, cmd Command, request string, keys []Key) (Rea
 		in.Prior = &o
 	}
 	r, err := m.eng.Step(s, in)
-	if request != "" && !r.Replayed && !errorsIs(err, ErrMissing) {
+	if request != "" && !r.Replayed && !errors.Is(err, ErrMissing) {
 		m.requests[request] = r.Outcome
 	}
 	if err != nil || r.Replayed {
@@ -226,6 +226,3 @@ func (m *Memory) Flush(now time.Time) ([]Effect, error) {
 	}
 	return out, nil
 }
-
-func errorsAs(err error, target **MissingError) bool { return errors.As(err, target) }
-func errorsIs(err, target error) bool                { return errors.Is(err, target) }

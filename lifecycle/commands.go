@@ -254,9 +254,6 @@ func (e *Engine) CheckHeadPlan(a Account, cmd plan.Command, connected int) error
 }
 
 func (c HeadPlan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
-	if c.Cmd == nil {
-		return nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
-	}
 	if err := plan.Authorize(c.Cmd); err != nil {
 		return nil, err
 	}
@@ -270,10 +267,7 @@ func (c HeadPlan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, d
 }
 
 func (c Plan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
-	if c.Cmd == nil {
-		return nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
-	}
-	// PLAN-02 first: whoever may not issue the command hears so, whatever
+	// Apply has refused a Plan without a command. PLAN-02 first: whoever may not issue the command hears so, whatever
 	// the stage.
 	if err := plan.Authorize(c.Cmd); err != nil {
 		return nil, err
