@@ -106,6 +106,22 @@ type Store struct {
 	// Batch is how many due rows a sweeper worker claims per
 	// transaction (0: 16).
 	Batch int
+	// MaxSkew is how far a command's time may lag the last change of a
+	// row it locks and still run (0: DefaultMaxSkew; negative: not at
+	// all). Such a command runs at that last change instead: see Do.
+	MaxSkew time.Duration
+	// Outbox, when set, takes the effects of every successful step, in
+	// the step's transaction, instead of the store's own outbox table
+	// (which Consume reads).
+	Outbox Outbox
+}
+
+// Outbox receives the effects of a successful step inside the step's
+// transaction, so that they commit or roll back with its states. An
+// implementation must not commit or roll back tx; an error rolls the
+// whole step back.
+type Outbox interface {
+	Put(ctx context.Context, tx pgx.Tx, effects []fleet.Effect) error
 }
 
 // New returns a store over pool, which must reach a migrated schema.
@@ -113,6 +129,12 @@ func New(pool *pgxpool.Pool, eng *fleet.Engine) *Store { return &Store{pool: poo
 
 // Engine returns the driver.
 func (s *Store) Engine() *fleet.Engine { return s.eng }
+
+// DefaultMaxSkew is the skew a Store tolerates between the clocks of the
+// services that share it when Store.MaxSkew is zero: ample for clocks
+// kept by NTP, which agree within milliseconds, and small beside the
+// calendar days the rules count in.
+const DefaultMaxSkew = time.Second
 
 // errRetry rolls a transaction back to run it again with more keys.
 var errRetry = errors.New("store: retry with more keys")
@@ -124,6 +146,16 @@ var errRetry = errors.New("store: retry with more keys")
 // into the outbox and the outcome under requestID ("" for none). A
 // refusal writes nothing but its outcome; a request ID seen before
 // returns the first outcome and writes nothing.
+//
+// Clock skew: the services sharing a store have clocks a few
+// milliseconds apart, so a command may arrive with a now a little before
+// the last change of a row another service just wrote, which the driver
+// would refuse (tenancy.ErrTimeWentBack). The rows are locked, so the
+// database has ordered the two commands; Do runs the later one at
+// max(now, the latest last change of the rows it locked and of their
+// mail), as a Lamport clock would, when that is at most MaxSkew after
+// now. The effects and the outcome carry the time the command ran at. A
+// now further behind is a broken clock, and is refused.
 func (s *Store) Do(ctx context.Context, now time.Time, cmd fleet.Command, requestID string) (fleet.Ready, error) {
 	var extra []fleet.Key
 	for attempt := 0; ; attempt++ {
@@ -200,6 +232,7 @@ func (s *Store) do(ctx context.Context, tx pgx.Tx, now time.Time, cmd fleet.Comm
 	if want := s.eng.Keys(cmd, lookup(locked)); !subset(want, keys) {
 		return fleet.Ready{}, nil, union(keys, want), nil // a membership changed meanwhile
 	}
+	now = s.at(now, ld)
 	r, stepErr := s.eng.Step(ld.states, fleet.Input{Now: now, Command: cmd, Request: requestID, Inbox: ld.inbox})
 	var miss *fleet.MissingError
 	if errors.As(stepErr, &miss) {
@@ -237,6 +270,41 @@ func (s *Store) do(ctx context.Context, tx pgx.Tx, now time.Time, cmd fleet.Comm
 		}
 	}
 	return r, nil, nil, nil
+}
+
+// at returns the time a command given at now runs at over the rows of ld:
+// now, or the latest last change among them (and among their mail) when
+// that is later, but by no more than MaxSkew.
+func (s *Store) at(now time.Time, ld *loaded) time.Time {
+	skew := s.MaxSkew
+	if skew == 0 {
+		skew = DefaultMaxSkew
+	}
+	if skew < 0 {
+		return now
+	}
+	latest := now
+	later := func(t time.Time) {
+		if t.After(latest) {
+			latest = t
+		}
+	}
+	for _, a := range ld.states.Accounts {
+		later(a.Updated)
+	}
+	for _, n := range ld.states.Networks {
+		later(n.Updated())
+	}
+	for _, i := range ld.states.Identities {
+		later(i.Updated)
+	}
+	for _, m := range ld.inbox {
+		later(m.Standing.At)
+	}
+	if latest.Sub(now) > skew {
+		return now // the driver refuses it, naming the row
+	}
+	return latest
 }
 
 // refusal is the outcome of a request refused by the store rather than
@@ -443,17 +511,24 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, ld *loaded, r fleet.Ready)
 		}
 		b.Queue(`INSERT INTO inbox (message_id, recipient, message) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, m.ID(), m.To.String(), raw)
 	}
-	for _, e := range r.Effects {
-		raw, err := json.Marshal(e)
-		if err != nil {
+	if s.Outbox == nil {
+		for _, e := range r.Effects {
+			raw, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			b.Queue(`INSERT INTO outbox (effect_id, kind, class, effect) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, e.ID(), e.Kind, e.Class.String(), raw)
+		}
+	}
+	if b.Len() > 0 {
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO outbox (effect_id, kind, class, effect) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, e.ID(), e.Kind, e.Class.String(), raw)
 	}
-	if b.Len() == 0 {
-		return nil
+	if s.Outbox != nil && len(r.Effects) > 0 {
+		return s.Outbox.Put(ctx, tx, r.Effects)
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return nil
 }
 
 // Consume hands each undelivered effect of the outbox to fn, oldest
