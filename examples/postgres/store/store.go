@@ -19,8 +19,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -114,6 +116,28 @@ type Store struct {
 	// the step's transaction, instead of the store's own outbox table
 	// (which Consume reads).
 	Outbox Outbox
+
+	stats struct{ tx, retries, steps atomic.Uint64 }
+}
+
+// Stats counts what a Store did since it was made.
+type Stats struct {
+	// Transactions is the number of transactions committed by Do and
+	// the sweeper.
+	Transactions uint64
+	// Retries is the number of transactions rolled back to run again
+	// with more rows locked (fleet.ErrMissing, or a membership that
+	// changed before the lock).
+	Retries uint64
+	// Steps is the number of driver steps written: commands accepted and
+	// states advanced by the sweeper.
+	Steps uint64
+}
+
+// Stats returns the counts so far. It is safe to call while the store
+// is in use.
+func (s *Store) Stats() Stats {
+	return Stats{Transactions: s.stats.tx.Load(), Retries: s.stats.retries.Load(), Steps: s.stats.steps.Load()}
 }
 
 // Outbox receives the effects of a successful step inside the step's
@@ -172,10 +196,15 @@ func (s *Store) Do(ctx context.Context, now time.Time, cmd fleet.Command, reques
 		})
 		switch {
 		case errors.Is(err, errRetry) && attempt < 5:
+			s.stats.retries.Add(1)
 			extra = more
 			continue
 		case err != nil:
 			return fleet.Ready{}, err
+		}
+		s.stats.tx.Add(1)
+		if stepErr == nil && !r.Replayed {
+			s.stats.steps.Add(1)
 		}
 		return r, stepErr
 	}
@@ -465,6 +494,31 @@ func decodeState(s *fleet.States, kind fleet.Kind, raw []byte) error {
 // deadlines, the inbox it consumed, its messages and its effects.
 func (s *Store) write(ctx context.Context, tx pgx.Tx, ld *loaded, r fleet.Ready) error {
 	b := &pgx.Batch{}
+	if err := s.queue(b, ld, r); err != nil {
+		return err
+	}
+	return s.send(ctx, tx, b, r.Effects)
+}
+
+// send sends the statements queued in b, then hands effects to the
+// custom Outbox, if there is one.
+func (s *Store) send(ctx context.Context, tx pgx.Tx, b *pgx.Batch, effects []fleet.Effect) error {
+	if b.Len() > 0 {
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+	}
+	if s.Outbox != nil && len(effects) > 0 {
+		return s.Outbox.Put(ctx, tx, effects)
+	}
+	return nil
+}
+
+// queue queues in b the statements that persist a successful step over
+// the rows of ld: the changed states with their next deadlines, the inbox
+// it consumed, its messages, and its effects unless a custom Outbox takes
+// them.
+func (s *Store) queue(b *pgx.Batch, ld *loaded, r fleet.Ready) error {
 	for _, c := range r.Changed {
 		var state any
 		switch c.Key.Kind {
@@ -520,15 +574,71 @@ func (s *Store) write(ctx context.Context, tx pgx.Tx, ld *loaded, r fleet.Ready)
 			b.Queue(`INSERT INTO outbox (effect_id, kind, class, effect) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, e.ID(), e.Kind, e.Class.String(), raw)
 		}
 	}
-	if b.Len() > 0 {
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return err
+	return nil
+}
+
+// Import writes states that are not in the store yet (accounts moved
+// from another system, or made in memory with fleet.Memory) in one
+// transaction, with COPY: each account with its network and its next
+// deadline. It writes no effects and no messages; states that fail
+// fleet.Engine.Check, or a row that exists already, fail the whole import
+// and write nothing.
+func (s *Store) Import(ctx context.Context, states *fleet.States) error {
+	for head, n := range states.Networks {
+		var members []lifecycle.Account
+		for _, a := range states.Accounts {
+			if a.Network == head {
+				members = append(members, a)
+			}
+		}
+		if p := s.eng.Check(n, members); len(p) > 0 {
+			return fmt.Errorf("import: network %s: %v", head, p[0])
 		}
 	}
-	if s.Outbox != nil && len(r.Effects) > 0 {
-		return s.Outbox.Put(ctx, tx, r.Effects)
+	var accounts, networks, identities [][]any
+	for _, id := range slices.Sorted(maps.Keys(states.Accounts)) {
+		a := states.Accounts[id]
+		raw, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("import: account %s: %w", id, err)
+		}
+		var deadline *time.Time
+		if d, ok := states.Deadline(fleet.AccountKey(id)); ok {
+			d = DeadlineColumn(d)
+			deadline = &d
+		}
+		accounts = append(accounts, []any{string(id), raw, string(a.Network), deadline})
 	}
-	return nil
+	for _, head := range slices.Sorted(maps.Keys(states.Networks)) {
+		raw, err := json.Marshal(states.Networks[head])
+		if err != nil {
+			return fmt.Errorf("import: network %s: %w", head, err)
+		}
+		networks = append(networks, []any{string(head), raw})
+	}
+	for _, user := range slices.Sorted(maps.Keys(states.Identities)) {
+		raw, err := json.Marshal(states.Identities[user])
+		if err != nil {
+			return fmt.Errorf("import: identity %s: %w", user, err)
+		}
+		identities = append(identities, []any{string(user), raw})
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, c := range []struct {
+			table string
+			cols  []string
+			rows  [][]any
+		}{
+			{"accounts", []string{"id", "state", "network", "next_deadline"}, accounts},
+			{"networks", []string{"head", "state"}, networks},
+			{"identities", []string{"user_id", "state"}, identities},
+		} {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
+				return fmt.Errorf("import: %s: %w", c.table, err)
+			}
+		}
+		return nil
+	})
 }
 
 // Consume hands each undelivered effect of the outbox to fn, oldest
@@ -637,7 +747,9 @@ func (s *Store) Sweep(ctx context.Context, now time.Time, workers int) (int, err
 }
 
 // sweepBatch claims and advances one batch of due rows, returning how
-// many.
+// many: accounts first, loaded with their claim and written in one round
+// trip (an account has no mail, and advancing it names no other row);
+// else networks with mail, each through the path of Do.
 func (s *Store) sweepBatch(ctx context.Context, now time.Time) (int, error) {
 	batch := s.Batch
 	if batch <= 0 {
@@ -645,43 +757,77 @@ func (s *Store) sweepBatch(ctx context.Context, now time.Time) (int, error) {
 	}
 	n := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		n = 0
-		rows, err := tx.Query(ctx, `SELECT id FROM accounts WHERE next_deadline <= $1
-			ORDER BY next_deadline, id LIMIT $2 FOR UPDATE SKIP LOCKED`, NowColumn(now), batch)
+		var err error
+		if n, err = s.sweepAccounts(ctx, tx, now, batch); err != nil || n > 0 {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT n.head FROM networks n
+			WHERE EXISTS (SELECT 1 FROM inbox i WHERE i.recipient = 'network:' || n.head)
+			ORDER BY n.head LIMIT $1 FOR UPDATE OF n SKIP LOCKED`, batch)
 		if err != nil {
 			return err
 		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		heads, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
 			return err
 		}
-		kind := fleet.KindAccount
-		if len(ids) == 0 {
-			kind = fleet.KindNetwork
-			rows, err := tx.Query(ctx, `SELECT n.head FROM networks n
-				WHERE EXISTS (SELECT 1 FROM inbox i WHERE i.recipient = 'network:' || n.head)
-				ORDER BY n.head LIMIT $1 FOR UPDATE OF n SKIP LOCKED`, batch)
-			if err != nil {
-				return err
-			}
-			if ids, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-				return err
-			}
-		}
-		slices.SortFunc(ids, strings.Compare)
-		for _, id := range ids {
-			_, stepErr, more, err := s.do(ctx, tx, now, fleet.Advance{Key: fleet.Key{Kind: kind, ID: id}}, "", nil)
+		slices.SortFunc(heads, strings.Compare)
+		for _, head := range heads {
+			_, stepErr, more, err := s.do(ctx, tx, now, fleet.Advance{Key: fleet.NetworkKey(tenancy.AccountID(head))}, "", nil)
 			switch {
 			case err != nil:
 				return err
 			case stepErr != nil:
-				return fmt.Errorf("advance %s:%s: %w", kind, id, stepErr)
+				return fmt.Errorf("advance network:%s: %w", head, stepErr)
 			case more != nil:
-				return fmt.Errorf("advance %s:%s needs %v", kind, id, more)
+				return fmt.Errorf("advance network:%s needs %v", head, more)
 			}
 		}
-		n = len(ids)
+		n = len(heads)
 		return nil
 	})
+	if err == nil {
+		s.stats.tx.Add(1)
+		s.stats.steps.Add(uint64(n))
+	}
 	return n, err
+}
+
+// sweepAccounts claims up to batch due accounts in tx with their states,
+// advances each, and writes them all in one batch.
+func (s *Store) sweepAccounts(ctx context.Context, tx pgx.Tx, now time.Time, batch int) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT id, state FROM accounts WHERE next_deadline <= $1
+		ORDER BY next_deadline, id LIMIT $2 FOR UPDATE SKIP LOCKED`, NowColumn(now), batch)
+	if err != nil {
+		return 0, err
+	}
+	type claimed struct {
+		id  string
+		raw []byte
+	}
+	due, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (claimed, error) {
+		var c claimed
+		return c, r.Scan(&c.id, &c.raw)
+	})
+	if err != nil || len(due) == 0 {
+		return 0, err
+	}
+	b := &pgx.Batch{}
+	var effects []fleet.Effect
+	for _, c := range due {
+		key := fleet.AccountKey(tenancy.AccountID(c.id))
+		ld := &loaded{states: fleet.NewStates(), exists: map[fleet.Key]bool{key: true}}
+		if err := decodeState(ld.states, fleet.KindAccount, c.raw); err != nil {
+			return 0, fmt.Errorf("%s: %w", key, err)
+		}
+		r, err := s.eng.Step(ld.states, fleet.Input{Now: s.at(now, ld), Command: fleet.Advance{Key: key}})
+		if err != nil {
+			return 0, fmt.Errorf("advance %s: %w", key, err)
+		}
+		if err := s.queue(b, ld, r); err != nil {
+			return 0, err
+		}
+		effects = append(effects, r.Effects...)
+	}
+	return len(due), s.send(ctx, tx, b, effects)
 }

@@ -30,7 +30,7 @@ var schemaName = regexp.MustCompile(`[^a-z0-9_]+`)
 
 // testPool returns a pool whose search path is a fresh, migrated schema
 // of its own, dropped when the test ends.
-func testPool(t *testing.T) *pgxpool.Pool {
+func testPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	dsn := os.Getenv("DATABASE_URL")
 	if dsn == "" {
