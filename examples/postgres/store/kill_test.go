@@ -145,6 +145,6 @@ func TestSweeperKilledAndRestarted(t *testing.T) {
 		t.Fatalf("the restarted sweeper did not reach the last day:\n%s", rest.String())
 	}
 	t.Logf("killed after day %d recorded; restarted and finished", done)
-	compareOutbox(t, pool, mem.Log)
+	compareOutbox(t, pool, mem.Log, networkKinds...)
 	compareStates(t, pool, mem)
 }
