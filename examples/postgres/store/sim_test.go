@@ -76,7 +76,7 @@ func memorySweep(t *testing.T, m *fleet.Memory, now time.Time) {
 	}
 }
 
-const simDays = 150
+const simDays = 366 // a year and a day: the annual plan renews
 
 // The store at W = 1, 2 and 4 sweeper workers ends with the outbox the
 // in-memory driver logs over the same commands (the same effect IDs, the
