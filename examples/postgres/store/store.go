@@ -700,6 +700,28 @@ func (s *Store) Consume(ctx context.Context, fn func(fleet.Effect) error, batch 
 	}
 }
 
+// Prune deletes the effects delivered before before, and the outcomes of
+// requests made before keepRequests (a zero time keeps them all: a
+// request replayed after its outcome is pruned runs again). It returns
+// how many rows it deleted. Effects not yet delivered are never pruned.
+func (s *Store) Prune(ctx context.Context, before, keepRequests time.Time) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		t, err := tx.Exec(ctx, `DELETE FROM outbox WHERE delivered_at < $1`, before)
+		if err != nil {
+			return err
+		}
+		n = t.RowsAffected()
+		if keepRequests.IsZero() {
+			return nil
+		}
+		t, err = tx.Exec(ctx, `DELETE FROM requests WHERE created_at < $1`, keepRequests)
+		n += t.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
 // Sweep runs the sweeper at now with workers goroutines (at least one)
 // until nothing is due: each worker claims, in one transaction, a batch
 // of accounts whose next deadline has come, or else a batch of networks

@@ -325,3 +325,52 @@ func TestConsumeAtLeastOnce(t *testing.T) {
 		t.Errorf("third Consume: %d, %v", n, err)
 	}
 }
+
+// Prune deletes delivered effects only, and request outcomes only when
+// asked.
+func TestPrune(t *testing.T) {
+	pool := testPool(t)
+	ctx := context.Background()
+	st := New(pool, fleet.Default())
+	for _, id := range []tenancy.AccountID{"a", "b"} {
+		if _, err := st.Do(ctx, day0, fleet.NewAccount{ID: id, Owner: "bo"}, "new-"+string(id)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Do(ctx, day0, buy(id, "bo", plan.Basic, plan.Monthly), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := count(t, pool, "outbox")
+	if total < 2 {
+		t.Fatalf("%d effects; the test needs two", total)
+	}
+	// Deliver the first effect only.
+	stop := errors.New("stop")
+	delivered := 0
+	if _, err := st.Consume(ctx, func(fleet.Effect) error {
+		if delivered == 1 {
+			return stop
+		}
+		delivered++
+		return nil
+	}, 10); !errors.Is(err, stop) {
+		t.Fatal(err)
+	}
+	var dbNow time.Time
+	if err := pool.QueryRow(ctx, `SELECT now()`).Scan(&dbNow); err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.Prune(ctx, dbNow.Add(time.Minute), time.Time{})
+	if err != nil || n != 1 {
+		t.Fatalf("Prune: %d rows, %v; want the 1 delivered effect", n, err)
+	}
+	if got := count(t, pool, "outbox"); got != total-1 {
+		t.Errorf("%d effects left, want %d undelivered", got, total-1)
+	}
+	if got := count(t, pool, "requests"); got != 2 {
+		t.Errorf("%d requests left, want both kept", got)
+	}
+	if n, err := st.Prune(ctx, dbNow.Add(time.Minute), dbNow.Add(time.Minute)); err != nil || n != 2 {
+		t.Errorf("Prune with requests: %d rows, %v; want the 2 outcomes", n, err)
+	}
+}
