@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/tenancykit/tenancy"
 )
@@ -61,5 +62,36 @@ func TestRuleError(t *testing.T) {
 	bare := tenancy.Refuse("", tenancy.ErrInvalid, "bad")
 	if bare.Error() != "invalid input: bad" || tenancy.RuleOf(bare) != "" {
 		t.Fatalf("a refusal without a rule: %q", bare.Error())
+	}
+}
+
+func TestCheckTime(t *testing.T) {
+	monrovia, err := time.LoadLocation("Africa/Monrovia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		t    time.Time
+		loc  *time.Location
+		ok   bool
+	}{
+		{"tenancy.MinTime", tenancy.MinTime, nil, true},
+		{"just before tenancy.MinTime", tenancy.MinTime.Add(-time.Nanosecond), nil, false},
+		{"just before tenancy.MaxTime", tenancy.MaxTime.Add(-time.Nanosecond), nil, true},
+		{"tenancy.MaxTime", tenancy.MaxTime, nil, false},
+		{"year 9999", time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), nil, false},
+		{"year 0", time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), nil, false},
+		{"Monrovia at -0:44:30", time.Date(1972, 1, 3, 12, 0, 0, 0, time.UTC), monrovia, false},
+		{"Monrovia at GMT", time.Date(1972, 1, 8, 12, 0, 0, 0, time.UTC), monrovia, true},
+		{"an offset of seconds in t's own location", time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("odd", 3601)), nil, false},
+	} {
+		err := tenancy.CheckTime(tc.t, tc.loc)
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: tenancy.CheckTime(%v) = %v, want ok %v", tc.name, tc.t, err, tc.ok)
+		}
+		if err != nil && !errors.Is(err, tenancy.ErrInvalid) {
+			t.Errorf("%s: %v is not tenancy.ErrInvalid", tc.name, err)
+		}
 	}
 }
