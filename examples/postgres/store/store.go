@@ -815,11 +815,16 @@ func (s *Store) sweepBatch(ctx context.Context, now time.Time) (int, error) {
 	return n, err
 }
 
+// claimAccounts claims the first due accounts ($1: now, $2: how many) in
+// the order of the index accounts_claim, skipping those another worker
+// holds.
+const claimAccounts = `SELECT id, state FROM accounts WHERE next_deadline <= $1
+	ORDER BY next_deadline, id COLLATE "C" LIMIT $2 FOR UPDATE SKIP LOCKED`
+
 // sweepAccounts claims up to batch due accounts in tx with their states,
 // advances each, and writes them all in one batch.
 func (s *Store) sweepAccounts(ctx context.Context, tx pgx.Tx, now time.Time, batch int) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT id, state FROM accounts WHERE next_deadline <= $1
-		ORDER BY next_deadline, id LIMIT $2 FOR UPDATE SKIP LOCKED`, NowColumn(now), batch)
+	rows, err := tx.Query(ctx, claimAccounts, NowColumn(now), batch)
 	if err != nil {
 		return 0, err
 	}
