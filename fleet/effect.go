@@ -267,8 +267,9 @@ func (e Effect) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes an effect and refuses another schema version,
-// unknown fields, an unknown kind, class or source, or an ID that is not
-// the one the fields make.
+// unknown fields, an unknown kind, class or source, a time outside
+// [tenancy.MinTime, tenancy.MaxTime), or an ID that is not the one the
+// fields make.
 func (e *Effect) UnmarshalJSON(b []byte) error {
 	var j effectJSON
 	if err := strict.Decode(b, &j); err != nil {
@@ -282,6 +283,9 @@ func (e *Effect) UnmarshalJSON(b []byte) error {
 	}
 	if j.At.IsZero() {
 		return bad("an effect needs a time")
+	}
+	if !kept(j.At) {
+		return bad("at %v, outside the times the library keeps", j.At)
 	}
 	if !knownKind(j.Kind) {
 		return bad("unknown kind %q", j.Kind)

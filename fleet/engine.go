@@ -175,9 +175,18 @@ type Ready struct {
 // network is in s), runs the command, and returns what changed. A refusal
 // returns the error, naming its rule, with s unchanged and a Ready that
 // holds only the Outcome.
+//
+// A step without a command, or at a time the library does not keep
+// (tenancy.CheckTime: before tenancy.MinTime, at or after
+// tenancy.MaxTime), is refused with tenancy.ErrInvalid before anything
+// else, with an empty Ready: there is no outcome to keep, since an
+// outcome at such a time could not be stored.
 func (e *Engine) Step(s *States, in Input) (Ready, error) {
 	if in.Command == nil {
 		return Ready{}, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
+	if err := tenancy.CheckTime(in.Now, nil); err != nil {
+		return Ready{}, err
 	}
 	print := ""
 	if in.Request != "" || in.Prior != nil {
@@ -216,6 +225,9 @@ func (e *Engine) Step(s *States, in Input) (Ready, error) {
 func (e *Engine) Preview(s *States, in Input) (Ready, error) {
 	if in.Command == nil {
 		return Ready{}, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
+	if err := tenancy.CheckTime(in.Now, nil); err != nil {
+		return Ready{}, err
 	}
 	st := &step{e: e, s: s, now: in.Now}
 	err := st.run(in)

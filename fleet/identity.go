@@ -42,7 +42,8 @@ func (i Identity) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes an identity and refuses another schema version,
-// unknown fields, no user, or times out of order.
+// unknown fields, no user, times out of order, or a time outside
+// [tenancy.MinTime, tenancy.MaxTime).
 func (i *Identity) UnmarshalJSON(b []byte) error {
 	var j identityJSON
 	if err := strict.Decode(b, &j); err != nil {
@@ -55,6 +56,8 @@ func (i *Identity) UnmarshalJSON(b []byte) error {
 		return tenancy.Refuse("", ErrCorrupt, "identity: a user, a creation time and a last change after it are needed")
 	case !j.Forgotten.IsZero() && (j.Forgotten.Before(j.Since) || j.Forgotten.After(j.Updated)):
 		return tenancy.Refuse("", ErrCorrupt, "identity: forgotten at %v, outside its life", j.Forgotten)
+	case !kept(j.Since) || !kept(j.Updated):
+		return tenancy.Refuse("", ErrCorrupt, "identity: a time outside the times the library keeps")
 	}
 	*i = Identity{User: j.User, Since: j.Since, Forgotten: j.Forgotten, Updated: j.Updated, Seq: j.Seq}
 	return nil

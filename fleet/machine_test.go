@@ -487,12 +487,12 @@ func (r *run) after(w *world, rt *rapid.T, logLen int, locked map[tenancy.Accoun
 		// delivers every standing in that step: nothing waits.
 		rt.Fatalf("%s: messages wait: %v", r.name, r.m.Pending())
 	}
-	r.checkNetworks(rt)
+	r.checkNetworks(w, rt)
 }
 
 // checkNetworks checks every network against its members; every message
 // must have been delivered.
-func (r *run) checkNetworks(rt *rapid.T) {
+func (r *run) checkNetworks(w *world, rt *rapid.T) {
 	s := r.m.States()
 	accs := slices.Collect(maps.Values(s.Accounts))
 	slices.SortFunc(accs, func(a, b lifecycle.Account) int { return strings.Compare(string(a.ID), string(b.ID)) })
@@ -525,9 +525,22 @@ func (r *run) checkNetworks(rt *rapid.T) {
 		listed[head] = head
 	}
 	for _, a := range accs {
+		// LIFE-05: a deleted account is in no network: it records none
+		// (Validate, which the store's decoder runs, refuses one that
+		// does) and no network lists it as a branch.
+		if err := a.Validate(); err != nil {
+			rt.Fatalf("%s: account %s: %v", r.name, a.ID, err)
+		}
+		if a.Stage == lifecycle.StageDeleted {
+			if head, ok := listed[a.ID]; a.Network != "" || (ok && head != a.ID) {
+				rt.Fatalf("%s: LIFE-05: deleted %s records the network %q, listed by %q", r.name, a.ID, a.Network, head)
+			}
+			w.stats["deleted account checked out of every network"]++
+			continue
+		}
 		// NET-04: the one network an account records is the one that
 		// lists it (or that it heads).
-		if a.Stage == lifecycle.StageDeleted || a.Network == "" {
+		if a.Network == "" {
 			continue
 		}
 		if listed[a.ID] != a.Network {
@@ -685,8 +698,8 @@ func (w *world) finish(rt *rapid.T) {
 	if p := r.m.Pending(); len(p) != 0 {
 		rt.Fatalf("after Flush, messages wait: %v", p)
 	}
-	w.immediate.checkNetworks(rt)
-	r.checkNetworks(rt)
+	w.immediate.checkNetworks(w, rt)
+	r.checkNetworks(w, rt)
 	// Both stores end with the same states and the same effects: where a
 	// standing is delivered, and when, changes nothing (fleet.Message).
 	if a, b := snapshot(rt, w.immediate.m), snapshot(rt, r.m); a != b {

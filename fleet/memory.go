@@ -145,7 +145,9 @@ func (m *Memory) do(now time.Time, cmd Command, request string, keys []Key) (Rea
 		in.Prior = &o
 	}
 	r, err := m.eng.Step(s, in)
-	if request != "" && !r.Replayed && !errors.Is(err, ErrMissing) {
+	if request != "" && !r.Replayed && r.Outcome.Request != "" && !errors.Is(err, ErrMissing) {
+		// A step refused before it began (no command, a time the
+		// library does not keep) has no outcome to keep.
 		m.requests[request] = r.Outcome
 	}
 	if err != nil || r.Replayed {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/internal/strict"
+	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/network"
 )
 
@@ -29,6 +30,19 @@ func (m Message) ID() string {
 	return fmt.Sprintf("%s<-%s/%d", m.To, m.Standing.Account, m.Standing.Seq)
 }
 
+// latest is the first instant no state holds: a command comes before
+// tenancy.MaxTime, and the rules derive no date more than
+// lifecycle.MaxDays days (and a daylight-saving hour) after it.
+var latest = tenancy.MaxTime.AddDate(0, 0, lifecycle.MaxDays+1)
+
+// kept reports whether t may be the time of a change: a step's, or a
+// deadline's that fired in one.
+func kept(t time.Time) bool { return !t.Before(tenancy.MinTime) && t.Before(tenancy.MaxTime) }
+
+// derived reports whether t may be a deadline the rules derived from the
+// time of a change.
+func derived(t time.Time) bool { return !t.Before(tenancy.MinTime) && t.Before(latest) }
+
 type messageJSON struct {
 	V        int               `json:"v"`
 	To       string            `json:"to"`
@@ -50,8 +64,10 @@ func (m Message) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a message and refuses another schema version,
-// unknown fields, an unknown level, or a message to anything but the
-// network the standing names.
+// unknown fields, an unknown level, a message to anything but the
+// network the standing names, or a time no account can have (an instant
+// outside [tenancy.MinTime, tenancy.MaxTime), a deadline past MaxTime
+// plus lifecycle.MaxDays days).
 func (m *Message) UnmarshalJSON(b []byte) error {
 	var j messageJSON
 	if err := strict.Decode(b, &j); err != nil {
@@ -73,6 +89,8 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 		return bad("unknown level %q", j.Level)
 	case to != NetworkKey(j.Network) || j.Account == "" || j.At.IsZero():
 		return bad("a standing of an account, at a time, to the network it names")
+	case !kept(j.At) || (!j.Deadline.IsZero() && !derived(j.Deadline)):
+		return bad("a time outside the times the library keeps")
 	}
 	*m = Message{To: to, Standing: network.Standing{Account: j.Account, Network: j.Network, Seq: j.Seq, At: j.At,
 		Level: lvl, Blocked: j.Blocked, Deadline: j.Deadline, Deleted: j.Deleted}}

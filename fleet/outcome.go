@@ -117,8 +117,8 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		Effects: o.Effects, Rule: o.Rule, Kind: o.Kind, Reason: o.Reason, Text: o.Text, KindTxt: o.KindText})
 }
 
-// UnmarshalJSON decodes an outcome and refuses another schema version or
-// unknown fields.
+// UnmarshalJSON decodes an outcome and refuses another schema version,
+// unknown fields, or a time outside [tenancy.MinTime, tenancy.MaxTime).
 func (o *Outcome) UnmarshalJSON(b []byte) error {
 	var j outcomeJSON
 	if err := strict.Decode(b, &j); err != nil {
@@ -126,6 +126,9 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	}
 	if j.V != SchemaVersion || j.Request == "" {
 		return tenancy.Refuse("", ErrCorrupt, "outcome: schema version %d with request %q", j.V, j.Request)
+	}
+	if !kept(j.At) {
+		return tenancy.Refuse("", ErrCorrupt, "outcome: at %v, outside the times the library keeps", j.At)
 	}
 	*o = Outcome{Request: j.Request, Command: j.Command, At: j.At, Effects: j.Effects, Rule: j.Rule, Kind: j.Kind, Reason: j.Reason, Text: j.Text, KindText: j.KindTxt}
 	return nil

@@ -15,7 +15,8 @@ const maxProjected = 2000
 // compatibility block a drop to free schedules, and its fall, are
 // included (NET-07, NET-09). Only the account's own effects are listed;
 // its network's notices follow from them. Customer-facing notices ("your
-// account will be blocked on …") read their dates from it.
+// account will be blocked on …") read their dates from it. It stops before
+// a deadline at or after tenancy.MaxTime, which no step reaches.
 func (e *Engine) Project(a lifecycle.Account) []Effect {
 	var out []Effect
 	var buf []lifecycle.Effect

@@ -167,9 +167,12 @@ var ErrCorrupt = fmt.Errorf("%w: account state", tenancy.ErrInvalid)
 
 // Validate checks the invariants an account holds whatever its policy: a
 // known stage, an owner among its administrators, unique users with known
-// roles, blocks with causes, a deleted account with no pending deadline, no
-// warning scheduled at or after the deadline it warns about, and a valid
-// subscription. Engine.Check adds the checks that need the policy.
+// roles, blocks with causes, a deleted account with no pending deadline,
+// no block and no network (LIFE-05), no warning scheduled at or after the
+// deadline it warns about, a valid subscription, and only times the
+// engine can make: every change in [tenancy.MinTime, tenancy.MaxTime) at a
+// whole-minute offset, every deadline before MaxTime plus MaxDays days.
+// Engine.Check adds the checks that need the policy.
 func (a Account) Validate() error {
 	bad := func(format string, args ...any) error {
 		return tenancy.Refuse("", ErrCorrupt, format, args...)
@@ -268,6 +271,55 @@ func (a Account) Validate() error {
 	if a.Stage != StageDeleted {
 		if d, ok := a.NextDeadline(); ok && d.Before(a.Updated) {
 			return bad("deadline %v lies before the last change %v", d, a.Updated)
+		}
+	}
+	return a.validTimes()
+}
+
+// latest is the first instant no state holds: a command comes before
+// tenancy.MaxTime, and the rules derive no date more than MaxDays days
+// (and a daylight-saving hour) after it.
+var latest = tenancy.MaxTime.AddDate(0, 0, MaxDays+1)
+
+// kept reports whether t may be the time of a change: a command's time,
+// or a deadline that fired at one.
+func kept(t time.Time) bool { return !t.Before(tenancy.MinTime) && t.Before(tenancy.MaxTime) }
+
+// derived reports whether t may be a date the rules derived from the time
+// of a change: a deadline, a warning, a scheduled block.
+func derived(t time.Time) bool { return !t.Before(tenancy.MinTime) && t.Before(latest) }
+
+// validTimes refuses an account that holds a time the engine cannot have
+// made: a change outside [tenancy.MinTime, tenancy.MaxTime) or at an
+// offset that is not a whole minute, a date derived from one at or after
+// latest.
+func (a Account) validTimes() error {
+	bad := func(what string, t time.Time) error {
+		return tenancy.Refuse("", ErrCorrupt, "%s %v is outside the times the library keeps (%s to %s)",
+			what, t, tenancy.MinTime.Format(time.DateOnly), tenancy.MaxTime.Format(time.DateOnly))
+	}
+	if err := tenancy.CheckTime(a.Updated, a.Location()); err != nil {
+		return bad("the last change", a.Updated)
+	}
+	if !kept(a.LastActivity) {
+		return bad("the last activity", a.LastActivity)
+	}
+	if !a.SuspendedAt.IsZero() && !kept(a.SuspendedAt) {
+		return bad("the suspension", a.SuspendedAt)
+	}
+	for _, b := range a.Blocks {
+		if !kept(b.Since) {
+			return bad("block "+string(b.Cause)+" set at", b.Since)
+		}
+	}
+	for _, t := range [...]time.Time{a.Deadline, a.WarnAt} {
+		if !t.IsZero() && !derived(t) {
+			return bad("the deadline", t)
+		}
+	}
+	for _, b := range a.Scheduled {
+		if !derived(b.Since) {
+			return bad("block "+string(b.Cause)+" scheduled at", b.Since)
 		}
 	}
 	return nil

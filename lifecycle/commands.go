@@ -88,7 +88,10 @@ type Delete struct {
 // behalf of a rule that blocks (the plan compatibility check of NET-07 and
 // NET-09). Blocking never touches data. With an At after the command's
 // time the block is scheduled instead: it falls at At, as a deadline of
-// the account, unless it is lifted first.
+// the account, unless it is lifted first (one at or after tenancy.MaxTime
+// never falls: no advance reaches it); an At more than MaxDays days after
+// tenancy.MaxTime, which no rule derives and no state can hold, is refused
+// with tenancy.ErrInvalid.
 type SetBlock struct {
 	By    tenancy.Actor
 	Cause Cause
@@ -360,7 +363,7 @@ func (c Delete) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst
 		return nil, tenancy.Refuse("LIFE-07", ErrNotConfirmed,
 			"deleting %s is irreversible: export its data first (CRM contacts, deals and leads as CSV, tasks, calendar events, Drive files), then confirm with the account ID", a.ID)
 	}
-	return e.purge(a, now, "LIFE-07", dst), nil
+	return e.purge(a, now, "LIFE-07", dst)
 }
 
 // selfService applies the policy of LIFE-07 to an administrator's request:
@@ -394,6 +397,10 @@ func (c SetBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, d
 		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrRefused, "account %s is already blocked for %q", a.ID, c.Cause)
 	}
 	if c.At.After(now) {
+		if !derived(c.At) {
+			return nil, tenancy.Refuse("LIFE-08", tenancy.ErrInvalid, "a block scheduled at %v, %d days or more after %s, could not be stored",
+				c.At, MaxDays+1, tenancy.MaxTime.Format(time.DateOnly))
+		}
 		at := c.At.In(a.Location())
 		s := make([]Block, 0, len(a.Scheduled)+1)
 		i := 0
@@ -470,8 +477,12 @@ func (c LeaveNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Tim
 // across accounts) at their own request, and only then (LIFE-06). Deleting
 // an account never does it. The effect belongs to no account. The request
 // needs no role in any account: the user asks for themselves, and the
-// service never asks for them.
+// service never asks for them. A now outside the times the library keeps
+// is refused with tenancy.ErrInvalid.
 func ForgetIdentity(by tenancy.Actor, user tenancy.UserID, now time.Time) (Effect, error) {
+	if err := tenancy.CheckTime(now, nil); err != nil {
+		return Effect{}, err
+	}
 	if user == "" || by.User != user || by.Role == tenancy.RoleService || (by.Role != 0 && !by.Role.Valid()) {
 		return Effect{}, tenancy.Refuse("LIFE-06", tenancy.ErrUnauthorized, "only %s may ask to delete their own network identity, not %v", user, by)
 	}

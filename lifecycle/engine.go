@@ -42,11 +42,23 @@ func (e *Engine) Policy() Policy {
 // New returns a new account on the free plan, created at now in location loc
 // (nil means UTC) by its owner, who is its first administrator. Creating the
 // account counts as activity: the inactivity count starts now (LIFE-01).
+// A now outside the times the library keeps, or at an offset in loc that
+// is not a whole minute (tenancy.CheckTime), is refused with
+// tenancy.ErrInvalid: the account could not be stored.
 func (e *Engine) New(id tenancy.AccountID, owner tenancy.UserID, domainZone string, loc *time.Location, now time.Time) (Account, error) {
 	if id == "" || owner == "" {
 		return Account{}, tenancy.Refuse("", tenancy.ErrInvalid, "an account needs an ID and an owner")
 	}
-	sub := e.plans.New(id, loc, now)
+	if loc == nil {
+		loc = time.UTC
+	}
+	if err := tenancy.CheckTime(now, loc); err != nil {
+		return Account{}, err
+	}
+	sub, err := e.plans.New(id, loc, now)
+	if err != nil {
+		return Account{}, err
+	}
 	now = now.In(sub.Location())
 	a := Account{
 		ID: id, Owner: owner, DomainZone: domainZone,
@@ -119,17 +131,22 @@ func (e *Engine) rearm(a *Account) {
 // about, so even when time jumps past several deadlines at once every
 // warning comes out, in order, before the suspension or deletion (LIFE-02).
 //
-// A now earlier than a.Updated is refused with tenancy.ErrTimeWentBack and a
-// is returned as it was.
+// A now earlier than a.Updated is refused with tenancy.ErrTimeWentBack, a
+// now outside the times the library keeps (tenancy.CheckTime) with
+// tenancy.ErrInvalid; either way a is returned as it was.
 func (e *Engine) Advance(a Account, now time.Time, dst []Effect) (Account, []Effect, error) {
-	// The fast path, small enough to inline: nothing is due.
-	if next, ok := a.next(); (!ok || now.Before(next)) && !now.Before(a.Updated) {
+	// The fast path: nothing is due. A now at or after a.Updated is at or
+	// after tenancy.MinTime, a.Updated being a time the library keeps.
+	if next, ok := a.next(); (!ok || now.Before(next)) && !now.Before(a.Updated) && now.Before(tenancy.MaxTime) {
 		return a, dst, nil
 	}
 	return e.advance(a, now, dst)
 }
 
 func (e *Engine) advance(a Account, now time.Time, dst []Effect) (Account, []Effect, error) {
+	if err := tenancy.CheckTime(now, a.Location()); err != nil {
+		return a, dst, err
+	}
 	if now.Before(a.Updated) {
 		return a, dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
 	}
@@ -192,7 +209,7 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 		e.rearm(a)
 		return append(dst, e.effect(a, EffectSuspend, at, Effect{Deadline: a.Deadline})), nil
 	}
-	return e.purge(a, at, "LIFE-05", dst), nil
+	return e.purge(a, at, "LIFE-05", dst)
 }
 
 // purge deletes the account at time at (LIFE-05). Users' network identities
@@ -202,13 +219,18 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 //
 // A paid subscription ends with the account: it will neither renew nor
 // fall into grace, so a billing job that reads it charges nothing more.
-func (e *Engine) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect) []Effect {
-	sub, evs := e.plans.End(a.Sub, at, nil)
+// It fails only at a time the library does not keep, which Apply and
+// Advance refuse first.
+func (e *Engine) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect) ([]Effect, error) {
+	sub, evs, err := e.plans.End(a.Sub, at, nil)
+	if err != nil {
+		return dst, err
+	}
 	a.Sub = sub
 	dst = e.planEffects(a, evs, dst)
 	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks, a.Scheduled, a.Network = StageDeleted, time.Time{}, time.Time{}, 0, nil, nil, ""
 	a.Updated = at
-	return append(dst, e.effect(a, EffectPurge, at, Effect{Rule: rule, Data: AllData}))
+	return append(dst, e.effect(a, EffectPurge, at, Effect{Rule: rule, Data: AllData})), nil
 }
 
 // planEffects wraps the subscription's events as effects.
@@ -233,14 +255,17 @@ func (e *Engine) effect(a *Account, k EffectKind, at time.Time, d Effect) Effect
 // if nobody acts: no login, no payment, no command. For a free account it
 // ends with the deletion; for a paid one, after grace, the drop to free and
 // the inactivity countdown. Customer-facing notices ("your account will be
-// deleted on …") read their dates from it.
+// deleted on …") read their dates from it. It stops before a deadline at
+// or after tenancy.MaxTime, which Advance never reaches.
 func (e *Engine) Project(a Account) []Effect {
 	// A free account's timeline: the warnings and action of the suspension
 	// and of the deletion.
 	out := make([]Effect, 0, 2*len(e.warn)+2)
 	for range maxProjected {
 		next, ok := a.NextDeadline()
-		if !ok || a.Stage == StageDeleted {
+		if !ok || a.Stage == StageDeleted || !next.Before(tenancy.MaxTime) {
+			// A deadline at or after tenancy.MaxTime never fires:
+			// Advance refuses such a time.
 			break
 		}
 		var err error
@@ -259,13 +284,18 @@ const maxProjected = 2000
 // Advance does; the effects of that advance come first. It returns the new
 // account and every effect, or an error naming the rule that refused the
 // command, in which case the returned account is a unchanged and no effect
-// is returned.
+// is returned. A now outside the times the library keeps
+// (tenancy.CheckTime, in the account's zone) is refused with
+// tenancy.ErrInvalid.
 //
 // Apply commits nothing, so it is also the preview of a command: call it,
 // show the effects, and keep the result only when the actor confirms.
 func (e *Engine) Apply(a Account, now time.Time, cmd Command) (Account, []Effect, error) {
 	if cmd == nil {
 		return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
+	if err := tenancy.CheckTime(now, a.Location()); err != nil {
+		return a, nil, err
 	}
 	// A plan command names its actor: without one there is nobody to
 	// authorize.

@@ -738,7 +738,10 @@ func (m *lmMachine) checkCommand(t *rapid.T, adv, got lifecycle.Account, now tim
 		// LIFE-05: a paid subscription ends with the account, before the
 		// purge: on free, nothing to renew or charge (the plan engine
 		// decides the events, as it does for plan commands).
-		sub, evs := m.plans.End(adv.Sub, now, nil)
+		sub, evs, err := m.plans.End(adv.Sub, now, nil)
+		if err != nil {
+			t.Fatalf("LIFE-05: plan.Engine.End at %v: %v", now, err)
+		}
 		if adv.Sub.Status != plan.StatusFree {
 			if len(evs) == 0 || evs[0].Kind != plan.EventEnded || sub.Status != plan.StatusFree {
 				t.Fatalf("LIFE-05: plan.Engine.End of a %s subscription gave %s and %v", adv.Sub.Status, sub.Status, evs)

@@ -64,8 +64,11 @@ func DefaultPolicy() Policy {
 // tenancy.ErrInvalid.
 var ErrPolicy = fmt.Errorf("%w: lifecycle policy", tenancy.ErrInvalid)
 
-// maxDays bounds every day count of a policy, so that dates stay writable.
-const maxDays = 3660
+// MaxDays bounds every day count of a policy: ten years. A command's time
+// is before tenancy.MaxTime (9000-01-01), so every date the rules derive
+// from it lies before MaxTime plus MaxDays days and can be written with a
+// four-digit year.
+const MaxDays = 3660
 
 // Validate reports the first field of p that is out of range, naming the
 // field and the rule it serves.
@@ -74,10 +77,10 @@ func (p Policy) Validate() error {
 		return tenancy.Refuse(rule, ErrPolicy, format, args...)
 	}
 	switch {
-	case p.InactivityDays < 1 || p.InactivityDays > maxDays:
-		return bad("LIFE-01", "InactivityDays is %d, want 1 to %d", p.InactivityDays, maxDays)
-	case p.PurgeDays < 1 || p.PurgeDays > maxDays:
-		return bad("LIFE-04", "PurgeDays is %d, want 1 to %d", p.PurgeDays, maxDays)
+	case p.InactivityDays < 1 || p.InactivityDays > MaxDays:
+		return bad("LIFE-01", "InactivityDays is %d, want 1 to %d", p.InactivityDays, MaxDays)
+	case p.PurgeDays < 1 || p.PurgeDays > MaxDays:
+		return bad("LIFE-04", "PurgeDays is %d, want 1 to %d", p.PurgeDays, MaxDays)
 	case p.Deletion < DeleteNeverPaidAlone || p.Deletion > DeleteSupportOnly:
 		return bad("LIFE-07", "Deletion is %v, want one of the Delete constants", p.Deletion)
 	}

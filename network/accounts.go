@@ -38,9 +38,11 @@ func (e *Engine) PlanCommand(n *Network, acc lifecycle.Account, cmd plan.Command
 // up to date with the result: NET-10 first, then the command on the
 // account, then Align and Observe. It returns the account, its effects and
 // the network's. A refusal changes neither. A user who may not issue the
-// command at all is refused as unauthorized (PLAN-02) before NET-10.
+// command at all is refused as unauthorized (PLAN-02) before NET-10, and an
+// account deleted by the time of the command (the engine advances it
+// first) as deleted (LIFE-05) before either.
 func (e *Engine) ApplyPlan(n *Network, acc lifecycle.Account, now time.Time, cmd plan.Command) (lifecycle.Account, []lifecycle.Effect, []Effect, error) {
-	if err := ready(n, now); err != nil {
+	if err := ready(n, now, acc.Location()); err != nil {
 		return acc, nil, nil, err
 	}
 	if acc.ID != n.head && n.branches[acc.ID] == nil {
@@ -88,6 +90,9 @@ func (e *Engine) PreviewPlan(n *Network, acc lifecycle.Account, now time.Time, c
 // Align would otherwise block one that has been free for longer than the
 // grace. Carrying the EffectStartTrial that follows then changes nothing.
 func (e *Engine) Carry(acc lifecycle.Account, eff Effect, now time.Time) (lifecycle.Account, []lifecycle.Effect, error) {
+	if err := tenancy.CheckTime(now, acc.Location()); err != nil {
+		return acc, nil, err
+	}
 	if eff.Account != acc.ID {
 		return acc, nil, tenancy.Refuse("", tenancy.ErrInvalid, "effect %s is for %s, not %s", eff.ID(), eff.Account, acc.ID)
 	}
@@ -185,13 +190,37 @@ func CanSee(user tenancy.UserID, acc lifecycle.Account) bool {
 }
 
 // Visible returns the IDs of the accounts among accs that user may see
-// (NET-12), in the order given.
+// (NET-12), in the order given, each once. It takes time linear in accs
+// and their users.
 func Visible(user tenancy.UserID, accs []lifecycle.Account) []tenancy.AccountID {
 	var out []tenancy.AccountID
-	for _, a := range accs {
-		if CanSee(user, a) && !slices.Contains(out, a.ID) {
-			out = append(out, a.ID)
+	var seen map[tenancy.AccountID]struct{}
+	for i := range accs {
+		a := &accs[i]
+		if !CanSee(user, *a) {
+			continue
 		}
+		if len(out) < visibleScan {
+			if slices.Contains(out, a.ID) {
+				continue
+			}
+		} else {
+			if seen == nil {
+				seen = make(map[tenancy.AccountID]struct{}, 2*visibleScan)
+				for _, id := range out {
+					seen[id] = struct{}{}
+				}
+			}
+			if _, dup := seen[a.ID]; dup {
+				continue
+			}
+			seen[a.ID] = struct{}{}
+		}
+		out = append(out, a.ID)
 	}
 	return out
 }
+
+// visibleScan is how many accounts Visible checks for repeats by a scan
+// of its result before it switches to a set.
+const visibleScan = 16

@@ -22,7 +22,7 @@ type benchWorld struct {
 	lives      *lifecycle.Engine
 }
 
-func newBenchWorld(b *testing.B, size int) *benchWorld {
+func newBenchWorld(b testing.TB, size int) *benchWorld {
 	b.Helper()
 	pe, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
 	if err != nil {

@@ -52,6 +52,10 @@
 // connected) and does Align and Observe; [Engine.PreviewPlan] shows a plan
 // change's consequences without committing them.
 //
+// Every command, Carry, Align, Observe and Deliver refuses, with
+// tenancy.ErrInvalid, a time the library does not keep
+// (tenancy.CheckTime): whatever it would make could not be stored.
+//
 // Every command and every delivery runs in time independent of the number
 // of branches: a network of ten thousand branches is changed in place
 // rather than copied, and every command checks everything before it

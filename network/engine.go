@@ -83,9 +83,12 @@ func administers(acc *lifecycle.Account, user tenancy.UserID) bool {
 	return ok && !u.Dismissed && u.Role == tenancy.RoleAdministrator
 }
 
-// ready refuses a command at now on n: time going back, or a dissolved
-// network.
-func ready(n *Network, now time.Time) error {
+// ready refuses a command at now on n: a time the library does not keep
+// (tenancy.CheckTime, in loc), time going back, or a dissolved network.
+func ready(n *Network, now time.Time, loc *time.Location) error {
+	if err := tenancy.CheckTime(now, loc); err != nil {
+		return err
+	}
 	if now.Before(n.updated) {
 		return tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the network's last change at %v", now, n.updated)
 	}
@@ -115,6 +118,9 @@ func (n *Network) fill(k EffectKind, acc tenancy.AccountID, at time.Time, d Effe
 // administrators (NET-01, NET-13). The head must be on an active Enterprise
 // plan and in no network (NET-04). Carry the effect to the head's account.
 func (e *Engine) Create(head lifecycle.Account, by tenancy.UserID, now time.Time) (*Network, []Effect, error) {
+	if err := tenancy.CheckTime(now, head.Location()); err != nil {
+		return nil, nil, err
+	}
 	switch {
 	case !administers(&head, by):
 		return nil, nil, tenancy.Refuse("NET-13", tenancy.ErrUnauthorized, "%s does not administer %s", by, head.ID)
@@ -140,7 +146,7 @@ func (e *Engine) Create(head lifecycle.Account, by tenancy.UserID, now time.Time
 // (NET-06). Every administrator of the branch is notified (NET-13). There
 // is no cap on branches unless the policy sets one (NET-14).
 func (e *Engine) Connect(n *Network, head, branch lifecycle.Account, by tenancy.UserID, now time.Time) ([]Effect, error) {
-	if err := ready(n, now); err != nil {
+	if err := ready(n, now, branch.Location()); err != nil {
 		return nil, err
 	}
 	if head.ID != n.head {
@@ -192,7 +198,7 @@ func (e *Engine) Connect(n *Network, head, branch lifecycle.Account, by tenancy.
 // or scheduled (NET-07). To move branches to another head, disconnect each
 // and connect it there: there is no transfer (NET-11).
 func (e *Engine) Disconnect(n *Network, head lifecycle.Account, branch tenancy.AccountID, by tenancy.UserID, now time.Time) ([]Effect, error) {
-	if err := ready(n, now); err != nil {
+	if err := ready(n, now, head.Location()); err != nil {
 		return nil, err
 	}
 	if head.ID != n.head {
@@ -224,7 +230,7 @@ func (n *Network) unlist(b *Branch) {
 // join another network as a branch (NET-11). Carrying the effect lifts the
 // head's block, set or scheduled (NET-09).
 func (e *Engine) Dissolve(n *Network, head lifecycle.Account, by tenancy.UserID, now time.Time) ([]Effect, error) {
-	if err := ready(n, now); err != nil {
+	if err := ready(n, now, head.Location()); err != nil {
 		return nil, err
 	}
 	switch {
@@ -246,15 +252,16 @@ func (e *Engine) Dissolve(n *Network, head lifecycle.Account, by tenancy.UserID,
 // nobody acts, in time order: on each incompatible branch (NET-07) and on
 // a lapsed head (NET-09), as EffectBlocked effects at their deadlines. The
 // blocks themselves fall as deadlines of the accounts. It changes nothing
-// and takes time in the number of branches.
+// and takes time in the number of branches. A block due at or after
+// tenancy.MaxTime is left out: no account reaches that time.
 func (e *Engine) Project(n *Network) []Effect {
 	var out []Effect
 	for _, b := range n.branches {
-		if b.Status == Incompatible {
+		if b.Status == Incompatible && b.Deadline.Before(tenancy.MaxTime) {
 			out = append(out, n.fill(EffectBlocked, b.Account, b.Deadline, Effect{}))
 		}
 	}
-	if hd := n.HeadDeadline(); !hd.IsZero() {
+	if hd := n.HeadDeadline(); !hd.IsZero() && hd.Before(tenancy.MaxTime) {
 		out = append(out, n.fill(EffectBlocked, n.head, hd, Effect{Rule: "NET-09"}))
 	}
 	slices.SortFunc(out, func(a, b Effect) int {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/internal/strict"
+	"github.com/tenancykit/tenancy/lifecycle"
 )
 
 // SchemaVersion is the version of the JSON form of a Network.
@@ -15,6 +16,18 @@ const SchemaVersion = 1
 // ErrCorrupt is matched by errors of decoding a network that breaks an
 // invariant; it wraps tenancy.ErrInvalid.
 var ErrCorrupt = fmt.Errorf("%w: network state", tenancy.ErrInvalid)
+
+// latest is the first instant no state holds: a command or a standing
+// comes before tenancy.MaxTime, and the rules derive no date more than
+// lifecycle.MaxDays days (and a daylight-saving hour) after it.
+var latest = tenancy.MaxTime.AddDate(0, 0, lifecycle.MaxDays+1)
+
+// kept reports whether t may be the time of a change.
+func kept(t time.Time) bool { return !t.Before(tenancy.MinTime) && t.Before(tenancy.MaxTime) }
+
+// derived reports whether t may be a deadline the rules derived from the
+// time of a change.
+func derived(t time.Time) bool { return !t.Before(tenancy.MinTime) && t.Before(latest) }
 
 type branchJSON struct {
 	Account  tenancy.AccountID `json:"account"`
@@ -54,9 +67,11 @@ func (n *Network) MarshalJSON() ([]byte, error) {
 // version, unknown fields, no head, the head listed as its own branch (two
 // heads), a branch listed twice, an unknown status, an incompatible or
 // blocked branch without the deadline that is its cause, a deadline on a
-// connected branch, a head deadline on an operating network, or any time
-// after the last change that should not be. On error the receiver is
-// unchanged.
+// connected branch, a head deadline on an operating network, any time
+// after the last change that should not be, or a time the engine cannot
+// make: a change outside [tenancy.MinTime, tenancy.MaxTime), a deadline
+// before MinTime or after MaxTime plus lifecycle.MaxDays days. On error
+// the receiver is unchanged.
 func (n *Network) UnmarshalJSON(b []byte) error {
 	var j networkJSON
 	if err := strict.Decode(b, &j); err != nil {
@@ -68,6 +83,12 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 	}
 	if j.Head == "" || j.Updated.IsZero() {
 		return bad("a network needs a head and a time of last change")
+	}
+	if !kept(j.Updated) {
+		return bad("the last change %v is outside the times the library keeps", j.Updated)
+	}
+	if !j.HeadDeadline.IsZero() && !derived(j.HeadDeadline) {
+		return bad("the head's deadline %v is outside the times the library keeps", j.HeadDeadline)
 	}
 	out := &Network{head: j.Head, origin: j.Origin, zone: j.Zone, branches: make(map[tenancy.AccountID]*Branch, len(j.Branches))}
 	out.headDeadline, out.headBlocked, out.headSeen, out.updated, out.seq = j.HeadDeadline, j.HeadBlocked, j.HeadSeen, j.Updated, j.Seq
@@ -106,6 +127,8 @@ func (n *Network) UnmarshalJSON(b []byte) error {
 			return bad("branch %s: unknown status %q", bj.Account, bj.Status)
 		case bj.Since.IsZero() || bj.Since.After(j.Updated):
 			return bad("branch %s: status since %v, not before the last change %v", bj.Account, bj.Since, j.Updated)
+		case !kept(bj.Since) || (!bj.Deadline.IsZero() && !derived(bj.Deadline)):
+			return bad("branch %s: a time outside the times the library keeps", bj.Account)
 		case (st == Incompatible || st == Blocked) && bj.Deadline.IsZero():
 			return bad("branch %s is %s without the deadline that is its cause", bj.Account, st)
 		case (st == Connected || st == OnTrial) && !bj.Deadline.IsZero():

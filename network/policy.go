@@ -4,6 +4,17 @@ import (
 	"fmt"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/lifecycle"
+)
+
+// The bounds of the policy's day counts, so that no date the rules derive
+// overflows or leaves the dates the library can write.
+const (
+	// MaxTrialDays is the longest branch trial: a year.
+	MaxTrialDays = 366
+	// MaxGraceDays is the longest grace before the plan compatibility
+	// check blocks: lifecycle.MaxDays, ten years.
+	MaxGraceDays = lifecycle.MaxDays
 )
 
 // Policy holds every number of the NET rules that an integrator may change.
@@ -28,13 +39,15 @@ func DefaultPolicy() Policy { return Policy{TrialDays: 15, GraceDays: 15} }
 // tenancy.ErrInvalid.
 var ErrPolicy = fmt.Errorf("%w: network policy", tenancy.ErrInvalid)
 
-// Validate reports the first field of p that is out of range.
+// Validate reports the first field of p that is out of range: TrialDays
+// from 1 to MaxTrialDays, GraceDays from 0 to MaxGraceDays, MaxBranches
+// not negative.
 func (p Policy) Validate() error {
 	switch {
-	case p.TrialDays < 1 || p.TrialDays > 366:
-		return tenancy.Refuse("NET-06", ErrPolicy, "TrialDays is %d, want 1 to 366", p.TrialDays)
-	case p.GraceDays < 0 || p.GraceDays > 3660:
-		return tenancy.Refuse("NET-07", ErrPolicy, "GraceDays is %d, want 0 to 3660", p.GraceDays)
+	case p.TrialDays < 1 || p.TrialDays > MaxTrialDays:
+		return tenancy.Refuse("NET-06", ErrPolicy, "TrialDays is %d, want 1 to %d", p.TrialDays, MaxTrialDays)
+	case p.GraceDays < 0 || p.GraceDays > MaxGraceDays:
+		return tenancy.Refuse("NET-07", ErrPolicy, "GraceDays is %d, want 0 to %d", p.GraceDays, MaxGraceDays)
 	case p.MaxBranches < 0:
 		return tenancy.Refuse("NET-14", ErrPolicy, "MaxBranches is %d, want 0 (unlimited) or more", p.MaxBranches)
 	}

@@ -128,6 +128,9 @@ func (e *Engine) StandingOf(acc lifecycle.Account) Standing {
 // a member's deadlines its own: they fall on time whenever its network
 // hears of them. Package fleet calls it after every change of a member.
 func (e *Engine) Align(acc lifecycle.Account, now time.Time) (lifecycle.Account, []lifecycle.Effect, error) {
+	if err := tenancy.CheckTime(now, acc.Location()); err != nil {
+		return acc, nil, err
+	}
 	if acc.Stage == lifecycle.StageDeleted {
 		return acc, nil, nil
 	}
@@ -170,7 +173,8 @@ func (e *Engine) Align(acc lifecycle.Account, now time.Time) (lifecycle.Account,
 // standing of an account that is not listed (any more), or older than or
 // as old as the last one applied for it, changes nothing; so does any
 // standing to a dissolved network. A standing addressed to another head
-// is refused.
+// is refused; so, with tenancy.ErrInvalid, is one at a time the library
+// does not keep or with a deadline no account can have.
 //
 // A branch below a trial turns incompatible, blocked at s.Deadline (or
 // GraceDays after s.At when the standing has none); a blocked one is
@@ -179,6 +183,12 @@ func (e *Engine) Align(acc lifecycle.Account, now time.Time) (lifecycle.Account,
 // disables the network, with the head's deadline when it no longer pays;
 // on Enterprise again the network resumes (NET-09).
 func (e *Engine) Deliver(n *Network, s Standing) ([]Effect, error) {
+	if err := tenancy.CheckTime(s.At, nil); err != nil {
+		return nil, err
+	}
+	if !s.Deadline.IsZero() && !derived(s.Deadline) {
+		return nil, tenancy.Refuse("", tenancy.ErrInvalid, "the standing of %s has a deadline %v no account can have", s.Account, s.Deadline)
+	}
 	if s.Network != n.head {
 		return nil, tenancy.Refuse("NET-04", ErrNotMember, "a standing of %s for the network of %s was delivered to the network of %s", s.Account, s.Network, n.head)
 	}
@@ -290,6 +300,9 @@ func (n *Network) deliverHead(s Standing) []Effect {
 // listed is reported as corrupt, not repaired: the network or the account
 // given is wrong.
 func (e *Engine) Observe(n *Network, acc lifecycle.Account, now time.Time) ([]Effect, error) {
+	if err := tenancy.CheckTime(now, acc.Location()); err != nil {
+		return nil, err
+	}
 	if acc.ID != n.head && n.branches[acc.ID] == nil {
 		return nil, tenancy.Refuse("NET-04", ErrNotMember, "%s is not in the network of %s", acc.ID, n.head)
 	}

@@ -21,7 +21,7 @@ func benchActive(b *testing.B) (*plan.Engine, plan.Subscription, time.Time) {
 		b.Fatal(err)
 	}
 	t0 := time.Date(2026, time.March, 15, 10, 0, 0, 0, berlin)
-	s := eng.New("acme", berlin, t0)
+	s := tNew(b, eng, "acme", berlin, t0)
 	s, _, err = eng.Apply(s, t0, plan.Purchase{By: tenancy.Admin("ada"), Plan: plan.Professional, Period: plan.Annual})
 	if err != nil {
 		b.Fatal(err)

@@ -75,7 +75,7 @@ const Unlimited int64 = -1
 const GB int64 = 1_000_000_000
 
 // Limits are what a plan allows: seats and storage. Each is a positive
-// number or Unlimited.
+// number or Unlimited; storage is at most MaxStorageBytes.
 type Limits struct {
 	Users        int64 `json:"users"`
 	StorageBytes int64 `json:"storage_bytes"`
@@ -90,6 +90,24 @@ type Feature string
 type Prices struct {
 	Monthly decimal.Decimal `json:"monthly"`
 	Annual  decimal.Decimal `json:"annual"`
+}
+
+type pricesJSON struct {
+	Monthly decimalJSON `json:"monthly"`
+	Annual  decimalJSON `json:"annual"`
+}
+
+// UnmarshalJSON decodes prices strictly (no unknown, repeated or
+// case-variant key) and reads each with ParseAmount, so that no decimal
+// longer than MaxDecimalChars is parsed and none is in exponent notation.
+// Whether the prices suit a plan is NewCatalog's to say.
+func (pr *Prices) UnmarshalJSON(b []byte) error {
+	var j pricesJSON
+	if err := strict.Decode(b, &j); err != nil {
+		return err
+	}
+	*pr = Prices{Monthly: decimal.Decimal(j.Monthly), Annual: decimal.Decimal(j.Annual)}
+	return nil
 }
 
 // For returns the price for period p and whether the plan is sold for it.
@@ -157,8 +175,9 @@ func catalogError(problems []string) error {
 func NewCatalog(cur Currency, plans ...Plan) (*Catalog, error) {
 	var bad []string
 	addf := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
-	if err := cur.Validate(); err != nil {
-		addf("%v", err)
+	curErr := cur.Validate()
+	if curErr != nil {
+		addf("%v", curErr)
 	}
 	seen := make(map[PlanID]bool, len(plans))
 	var frees, trials, paid []int
@@ -189,6 +208,9 @@ func NewCatalog(cur Currency, plans ...Plan) (*Catalog, error) {
 				addf("plan %s: limit %s is %d, want a positive number or Unlimited (-1)", name, lim.what, lim.v)
 			}
 		}
+		if p.Limits.StorageBytes > MaxStorageBytes {
+			addf("plan %s: limit storage_bytes is %d, more than %d", name, p.Limits.StorageBytes, int64(MaxStorageBytes))
+		}
 		fs := make(map[Feature]bool, len(p.Features))
 		for _, f := range p.Features {
 			if f == "" {
@@ -205,9 +227,11 @@ func NewCatalog(cur Currency, plans ...Plan) (*Catalog, error) {
 				raw = p.Prices.Annual
 			}
 			switch {
+			case !inRange(raw):
+				addf("plan %s: %s price %s is not less than 10^%d", name, per, amountString(raw), MaxAmountDigits)
 			case raw.IsNegative():
 				addf("plan %s: %s price %s is negative", name, per, raw)
-			case !cur.Whole(raw):
+			case curErr == nil && !cur.Whole(raw):
 				addf("plan %s: %s price %s is finer than the %s minor unit", name, per, raw, cur.Code)
 			case !p.Kind.Paid() && !price.IsZero():
 				addf("plan %s: a %s plan has no %s price, got %s", name, p.Kind, per, raw)
@@ -271,6 +295,15 @@ func NewCatalog(cur Currency, plans ...Plan) (*Catalog, error) {
 		c.trial = 1
 	}
 	return c, nil
+}
+
+// amountString writes d, or says that it is out of range without writing
+// it: the String of 1e999999999 has a billion digits.
+func amountString(d decimal.Decimal) string {
+	if inRange(d) {
+		return d.String()
+	}
+	return "(an amount out of range)"
 }
 
 // less reports whether limit a allows less than limit b.

@@ -502,9 +502,12 @@ func (c RecordPaymentFailure) run(e *Engine, s *Subscription, now time.Time, dst
 	return append(dst, e.event(s, EventPaymentFailed, now, Event{Amount: s.Due, Until: s.GraceEnd, Note: c.Reason})), nil
 }
 
-// amount refuses a negative or zero amount, or one finer than the currency's
-// minor unit.
+// amount refuses a negative or zero amount, one of 10^MaxAmountDigits or
+// more, or one finer than the currency's minor unit (PLAN-06).
 func (e *Engine) amount(rule tenancy.RuleID, d decimal.Decimal) error {
+	if !inRange(d) {
+		return tenancy.Refuse(rule, tenancy.ErrInvalid, "amount %s is not less than 10^%d", amountString(d), MaxAmountDigits)
+	}
 	if !d.IsPositive() {
 		return tenancy.Refuse(rule, tenancy.ErrInvalid, "amount %s is not positive", d)
 	}
@@ -540,13 +543,16 @@ func (c BuyExtraStorage) run(e *Engine, s *Subscription, now time.Time, dst []Ev
 	if c.Bytes <= 0 {
 		return nil, tenancy.Refuse("PLAN-07", tenancy.ErrInvalid, "extra storage of %d bytes is not positive", c.Bytes)
 	}
+	if !inRange(c.Price) {
+		return nil, tenancy.Refuse("PLAN-07", tenancy.ErrInvalid, "price %s is not less than 10^%d", amountString(c.Price), MaxAmountDigits)
+	}
 	if c.Price.IsNegative() || !e.catalog.currency.Whole(c.Price) {
 		return nil, tenancy.Refuse("PLAN-07", tenancy.ErrInvalid, "price %s is negative or finer than the minor unit", c.Price)
 	}
 	if s.Status != StatusActive {
 		return nil, tenancy.Refuse("PLAN-07", ErrStatus, "add-ons go with an active paid plan; the account is %s", s.Status)
 	}
-	if c.Bytes > maxExtraStorage || s.AddOns.ExtraStorageBytes > maxExtraStorage-c.Bytes {
+	if c.Bytes > MaxStorageBytes || s.AddOns.ExtraStorageBytes > MaxStorageBytes-c.Bytes {
 		return nil, tenancy.Refuse("PLAN-07", tenancy.ErrInvalid, "extra storage would overflow")
 	}
 	s.AddOns.ExtraStorageBytes += c.Bytes

@@ -42,7 +42,7 @@ func TestTrial_PLAN10_FifteenCalendarDaysAcrossDST(t *testing.T) {
 	e := tbEngine(t, nil)
 	start := time.Date(2026, 3, 20, 10, 0, 0, 0, berlin)
 	wantEnd := time.Date(2026, 4, 4, 10, 0, 0, 0, berlin)
-	s := e.New("tb-dates", berlin, start.Add(-time.Hour))
+	s := tNew(t, e, "tb-dates", berlin, start.Add(-time.Hour))
 	s, evs := tbApply(t, e, s, start, plan.StartTrial{By: tbAdmin})
 	tbWantKinds(t, "StartTrial", evs, plan.EventTrialStarted)
 	if evs[0].Rule != "PLAN-10" {
@@ -83,7 +83,7 @@ func TestTrial_PLAN10_FifteenCalendarDaysAcrossDST(t *testing.T) {
 func TestTrial_PLAN10_PolicyDays(t *testing.T) {
 	e := tbEngine(t, func(p *plan.Policy) { p.TrialDays = 30 })
 	start := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
-	s := e.New("tb-dates", time.UTC, start)
+	s := tNew(t, e, "tb-dates", time.UTC, start)
 	s, _ = tbApply(t, e, s, start, plan.StartTrial{By: tbAdmin})
 	// 31 Jan + 30 days = 2 Mar 2026 (28 days of February).
 	tbWantTime(t, "trial End", s.End, time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
@@ -300,7 +300,7 @@ func TestCancel_PLAN04_RollsBackAtEnd(t *testing.T) {
 func TestNextDeadline_ByStatus(t *testing.T) {
 	e := tbEngine(t, nil)
 	t0 := time.Date(2026, 6, 30, 12, 0, 0, 0, time.UTC)
-	free := e.New("tb-dates", time.UTC, t0)
+	free := tNew(t, e, "tb-dates", time.UTC, t0)
 	if d, ok := free.NextDeadline(); ok || !d.IsZero() {
 		t.Errorf("free: NextDeadline = %v, %v; want none", d, ok)
 	}
@@ -351,14 +351,14 @@ func TestProject_ExactDates(t *testing.T) {
 	active := tbBuy(t, e, berlin, buy, plan.Standard, plan.Monthly)
 	cancelled, _ := tbApply(t, e, active, buy.AddDate(0, 0, 1), plan.Cancel{By: tbAdmin})
 	renewed, _ := tbApply(t, e, active, buy.AddDate(0, 0, 1), plan.Renew{By: tbAdmin})
-	trial, _ := tbApply(t, e, e.New("tb-dates", berlin, buy), buy, plan.StartTrial{By: tbAdmin})
+	trial, _ := tbApply(t, e, tNew(t, e, "tb-dates", berlin, buy), buy, plan.StartTrial{By: tbAdmin})
 
 	tests := []struct {
 		name string
 		s    plan.Subscription
 		want []tbAt
 	}{
-		{"free", e.New("tb-dates", berlin, buy), nil},
+		{"free", tNew(t, e, "tb-dates", berlin, buy), nil},
 		{"trial", trial, []tbAt{
 			// 31 Jan + 15 days = 15 Feb
 			{plan.EventTrialEnded, "2026-02-15T10:00:00+01:00", "", "0"},
@@ -421,7 +421,7 @@ func TestAccountZone_PLAN05_PLAN10_CalendarDaysInAccountZone(t *testing.T) {
 	berlin := tbLoc(t, "Europe/Berlin")
 	e := tbEngine(t, nil)
 	now := time.Date(2026, 1, 31, 20, 0, 0, 0, time.UTC)
-	s := e.New("tb-tokyo", tokyo, now)
+	s := tNew(t, e, "tb-tokyo", tokyo, now)
 	s, _ = tbApply(t, e, s, now, plan.Purchase{By: tbAdmin, Plan: plan.Basic, Period: plan.Monthly})
 	if s.AnchorDay != 1 {
 		t.Errorf("AnchorDay = %d, want 1 (1 Feb in Tokyo)", s.AnchorDay)
@@ -433,7 +433,7 @@ func TestAccountZone_PLAN05_PLAN10_CalendarDaysInAccountZone(t *testing.T) {
 	// Berlin time 15 days later, across the DST change: 08:00 UTC, not
 	// 09:00 UTC as 15 x 24h would give.
 	start := time.Date(2026, 3, 20, 9, 0, 0, 0, time.UTC) // 10:00 CET
-	tr := e.New("tb-berlin", berlin, start)
+	tr := tNew(t, e, "tb-berlin", berlin, start)
 	tr, _ = tbApply(t, e, tr, start, plan.StartTrial{By: tbAdmin})
 	tbWantTime(t, "trial End", tr.End, time.Date(2026, 4, 4, 10, 0, 0, 0, berlin))
 	if got := tr.End.UTC(); !got.Equal(time.Date(2026, 4, 4, 8, 0, 0, 0, time.UTC)) {

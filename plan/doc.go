@@ -13,7 +13,7 @@
 // An [Engine] applies the rules of one catalog and policy. A [Subscription]
 // is a plain value; the engine never changes one in place:
 //
-//	s := eng.New("acme", berlin, now)
+//	s, err := eng.New("acme", berlin, now)
 //	s, events, err := eng.Apply(s, now, plan.Purchase{By: admin, Plan: plan.Professional, Period: plan.Annual})
 //
 // Time moves only through [Engine.Advance]: it fires every deadline up to now

@@ -65,7 +65,10 @@ func TestEnd_LIFE05_DeletionEndsTheSubscription(t *testing.T) {
 			s := c.state(t, e)
 			snap := ctJSON(t, s)
 			mine := []plan.Event{{Kind: plan.EventTelephonyUsed, Note: "caller's own"}}
-			out, evs := e.End(s, c.at, mine)
+			out, evs, err := e.End(s, c.at, mine)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if ctJSON(t, s) != snap {
 				t.Errorf("End changed its argument")
 			}
@@ -112,9 +115,9 @@ func TestEnd_LIFE05_DeletionEndsTheSubscription(t *testing.T) {
 				}
 			}
 			// Ending what has ended changes nothing.
-			again, more := e.End(out, c.at.Add(time.Hour), nil)
-			if len(more) != 0 || ctJSON(t, again) != ctJSON(t, out) {
-				t.Errorf("a second End: events %v", more)
+			again, more, err := e.End(out, c.at.Add(time.Hour), nil)
+			if err != nil || len(more) != 0 || ctJSON(t, again) != ctJSON(t, out) {
+				t.Errorf("a second End: events %v, error %v", more, err)
 			}
 		})
 	}
@@ -126,9 +129,9 @@ func TestEnd_LIFE05_DeletionEndsTheSubscription(t *testing.T) {
 			"after a cancellation at once": ctThen(t, e, ctActive(t, e, plan.Basic, plan.Monthly, t0), t0,
 				plan.Cancel{By: ctAdmin, Now: true}),
 		} {
-			out, evs := e.End(s, mid, nil)
-			if len(evs) != 0 {
-				t.Errorf("%s: events %v", name, evs)
+			out, evs, err := e.End(s, mid, nil)
+			if err != nil || len(evs) != 0 {
+				t.Errorf("%s: events %v, error %v", name, evs, err)
 			}
 			if d := cmp.Diff(s, out); d != "" {
 				t.Errorf("%s: changed (-before +after):\n%s", name, d)
@@ -143,8 +146,11 @@ func TestEnd_LIFE05_DeletionEndsTheSubscription(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Date(2024, 1, 10, 10, 0, 0, 0, berlin)
-		s, _ := ctDo(t, e, e.New(ctAccount, berlin, start), start, plan.Purchase{By: ctAdmin, Plan: plan.Basic, Period: plan.Monthly})
-		out, evs := e.End(s, mid, nil) // given in UTC
+		s, _ := ctDo(t, e, tNew(t, e, ctAccount, berlin, start), start, plan.Purchase{By: ctAdmin, Plan: plan.Basic, Period: plan.Monthly})
+		out, evs, err := e.End(s, mid, nil) // given in UTC
+		if err != nil {
+			t.Fatal(err)
+		}
 		if out.FreeSince.Location().String() != "Europe/Berlin" || evs[0].At.Location().String() != "Europe/Berlin" || !evs[0].At.Equal(mid) {
 			t.Errorf("free since %v, event at %v; want %v in Berlin", out.FreeSince, evs[0].At, mid)
 		}

@@ -42,17 +42,26 @@ func (e *Engine) Policy() Policy { return e.policy }
 
 // New returns a new account's subscription on the free plan, created at now
 // in location loc (nil means UTC). Every day the rules count is a calendar
-// day in loc.
-func (e *Engine) New(account tenancy.AccountID, loc *time.Location, now time.Time) Subscription {
+// day in loc. A now outside the times the library keeps (tenancy.CheckTime
+// in loc: before tenancy.MinTime, at or after tenancy.MaxTime, or at an
+// offset in loc that is not a whole minute) is refused with
+// tenancy.ErrInvalid, so that every subscription can be stored and loaded
+// again.
+func (e *Engine) New(account tenancy.AccountID, loc *time.Location, now time.Time) (Subscription, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
+	if err := tenancy.CheckTime(now, loc); err != nil {
+		return Subscription{}, err
+	}
 	now = now.In(loc)
-	return Subscription{Account: account, Plan: e.free.ID, Status: StatusFree, FreeSince: now, Updated: now}
+	return Subscription{Account: account, Plan: e.free.ID, Status: StatusFree, FreeSince: now, Updated: now}, nil
 }
 
 // Check validates s as Subscription.Validate does, and also against the
-// engine's catalog: its plans exist and fit its status.
+// engine's catalog: its plans exist and fit its status, the plan and period
+// of a paid period and of a pending downgrade are sold, and every amount is
+// a whole number of the catalog currency's minor units.
 func (e *Engine) Check(s Subscription) error {
 	if err := s.Validate(); err != nil {
 		return err
@@ -80,6 +89,16 @@ func (e *Engine) Check(s Subscription) error {
 		if t == nil || !t.Kind.Paid() {
 			return tenancy.Refuse("PLAN-01", ErrCorrupt, "pending downgrade to %q, not a paid plan of the catalog", s.Pending.Plan)
 		}
+		// It would renew for nothing at period end (PLAN-03, PLAN-05).
+		if _, ok := t.Prices.For(s.Pending.Period); !ok {
+			return tenancy.Refuse("PLAN-03", ErrCorrupt, "pending downgrade to %s %s, which is not sold", t.ID, s.Pending.Period)
+		}
+	}
+	cur := e.catalog.currency
+	for _, m := range s.amounts() {
+		if !cur.Whole(m.d) {
+			return tenancy.Refuse("PLAN-06", ErrCorrupt, "%s %s is finer than the %s minor unit", m.name, m.d, cur.Code)
+		}
 	}
 	return nil
 }
@@ -90,10 +109,14 @@ func (e *Engine) Check(s Subscription) error {
 // it returns s and dst unchanged without allocating; with a dst of enough
 // capacity it never allocates.
 //
-// Advance is the only way time moves a subscription. A now earlier than
-// s.Updated is refused with tenancy.ErrTimeWentBack and s is returned as it
-// was.
+// Advance is the only way time moves a subscription. A now outside the
+// times the library keeps (tenancy.CheckTime in s's zone) is refused with
+// tenancy.ErrInvalid, and a now earlier than s.Updated with
+// tenancy.ErrTimeWentBack; s is then returned as it was.
 func (e *Engine) Advance(s Subscription, now time.Time, dst []Event) (Subscription, []Event, error) {
+	if err := tenancy.CheckTime(now, s.Location()); err != nil {
+		return s, dst, err
+	}
 	if now.Before(s.Updated) {
 		return s, dst, timeWentBack(s, now)
 	}
@@ -157,14 +180,19 @@ func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
 // subscription that is not on free drops to it, with no refund, its
 // add-ons deactivated (PLAN-07), and no deadline left, so that nothing
 // renews or charges a deleted account. A free subscription is returned
-// as it is. Events are appended to dst.
-func (e *Engine) End(s Subscription, at time.Time, dst []Event) (Subscription, []Event) {
+// as it is. Events are appended to dst. An at outside the times the library
+// keeps (tenancy.CheckTime in s's zone) is refused with tenancy.ErrInvalid,
+// and s and dst are returned unchanged.
+func (e *Engine) End(s Subscription, at time.Time, dst []Event) (Subscription, []Event, error) {
+	if err := tenancy.CheckTime(at, s.Location()); err != nil {
+		return s, dst, err
+	}
 	if s.Status == StatusFree {
-		return s, dst
+		return s, dst, nil
 	}
 	at = at.In(s.Location())
 	dst = e.dropToFree(&s, Event{Kind: EventEnded}, at, dst)
-	return s, dst
+	return s, dst, nil
 }
 
 // dropToFree puts s on the free plan at time at, for the reason cause (an
@@ -243,11 +271,14 @@ func (e *Engine) event(s *Subscription, k EventKind, at time.Time, d Event) Even
 // nobody acts: no command, no payment. The timeline ends when s reaches a
 // state with no deadline (the free plan), which it always does: with nobody
 // paying, a paid period ends in grace and grace ends on free.
+//
+// A deadline at or after tenancy.MaxTime never fires, since Advance refuses
+// such times, so the timeline stops before it.
 func (e *Engine) Project(s Subscription) []Event {
 	var out []Event
 	for range maxProjectedDeadlines {
 		d, ok := s.NextDeadline()
-		if !ok {
+		if !ok || !d.Before(tenancy.MaxTime) {
 			break
 		}
 		out = e.fire(&s, d, out)
@@ -261,8 +292,10 @@ func (e *Engine) Project(s Subscription) []Event {
 const maxProjectedDeadlines = 1000
 
 // Apply runs cmd against s at time now. It first advances s to now exactly
-// as Advance does, so a command never acts on a state whose deadlines have
-// passed; the events of that advance come first in the result. It returns
+// as Advance does (and so refuses a now outside the times the library
+// keeps, or earlier than s.Updated), so a command never acts on a state
+// whose deadlines have passed; the events of that advance come first in the
+// result. It returns
 // the new subscription and every event, or an error naming the rule that
 // refused the command, in which case the returned subscription is s
 // unchanged and no event is returned.
@@ -273,6 +306,11 @@ const maxProjectedDeadlines = 1000
 func (e *Engine) Apply(s Subscription, now time.Time, cmd Command) (Subscription, []Event, error) {
 	if cmd == nil {
 		return s, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+	}
+	// An out-of-range time comes before every other refusal: no state can
+	// make it valid.
+	if err := tenancy.CheckTime(now, s.Location()); err != nil {
+		return s, nil, err
 	}
 	if err := authorize(cmd); err != nil {
 		return s, nil, err
@@ -286,6 +324,24 @@ func (e *Engine) Apply(s Subscription, now time.Time, cmd Command) (Subscription
 	if err != nil {
 		return s, nil, err
 	}
+	if err := balancesInRange(t); err != nil {
+		return s, nil, err
+	}
 	t.Updated = now
 	return t, evs, nil
+}
+
+// balancesInRange refuses a command whose result would hold a balance of
+// 10^MaxAmountDigits or more, which no stored state may hold. The other
+// amounts are a catalog price or less; the balances grow by sums.
+func balancesInRange(s Subscription) error {
+	for _, b := range [...]struct {
+		name string
+		d    decimal.Decimal
+	}{{"account credit", s.Credit}, {"telephony credits", s.AddOns.TelephonyCredits}} {
+		if !b.d.IsZero() && !inRange(b.d) {
+			return tenancy.Refuse("", tenancy.ErrInvalid, "the %s would reach %s, not less than 10^%d", b.name, amountString(b.d), MaxAmountDigits)
+		}
+	}
+	return nil
 }

@@ -21,7 +21,10 @@ func ExampleEngine_Apply() {
 	}
 	admin := tenancy.Admin("ada")
 	now := time.Date(2024, time.March, 1, 9, 0, 0, 0, time.UTC)
-	s := eng.New("acme", time.UTC, now)
+	s, err := eng.New("acme", time.UTC, now)
+	if err != nil {
+		panic(err)
+	}
 
 	s, events, err := eng.Apply(s, now, plan.StartTrial{By: admin})
 	if err != nil {
@@ -60,7 +63,10 @@ func ExampleEngine_Advance() {
 	}
 	admin := tenancy.Admin("ada")
 	bought := time.Date(2024, time.January, 15, 9, 0, 0, 0, time.UTC)
-	s := eng.New("acme", time.UTC, bought)
+	s, err := eng.New("acme", time.UTC, bought)
+	if err != nil {
+		panic(err)
+	}
 	s, _, err = eng.Apply(s, bought, plan.Purchase{By: admin, Plan: plan.Standard, Period: plan.Monthly})
 	if err != nil {
 		panic(err)
@@ -115,7 +121,10 @@ func ExampleEngine_QuoteRefund() {
 	usd := eng.Catalog().Currency()
 	admin := tenancy.Admin("ada")
 	bought := time.Date(2024, time.January, 10, 9, 0, 0, 0, time.UTC)
-	s := eng.New("acme", time.UTC, bought)
+	s, err := eng.New("acme", time.UTC, bought)
+	if err != nil {
+		panic(err)
+	}
 	s, _, err = eng.Apply(s, bought, plan.Purchase{By: admin, Plan: plan.Professional, Period: plan.Annual})
 	if err != nil {
 		panic(err)
@@ -170,7 +179,10 @@ func ExampleEngine_Impact() {
 	usd := eng.Catalog().Currency()
 	admin := tenancy.Admin("ada")
 	bought := time.Date(2024, time.January, 10, 9, 0, 0, 0, time.UTC)
-	s := eng.New("acme", time.UTC, bought)
+	s, err := eng.New("acme", time.UTC, bought)
+	if err != nil {
+		panic(err)
+	}
 	for _, cmd := range []plan.Command{
 		plan.Purchase{By: admin, Plan: plan.Professional, Period: plan.Monthly},
 		plan.BuyTelephonyCredits{By: admin, Amount: decimal.NewFromInt(25)},
@@ -254,7 +266,10 @@ func ExampleEngine_Project() {
 	}
 	admin := tenancy.Admin("ada")
 	bought := time.Date(2024, time.January, 31, 9, 0, 0, 0, time.UTC)
-	s := eng.New("acme", time.UTC, bought)
+	s, err := eng.New("acme", time.UTC, bought)
+	if err != nil {
+		panic(err)
+	}
 	s, _, err = eng.Apply(s, bought, plan.Purchase{By: admin, Plan: plan.Basic, Period: plan.Monthly})
 	if err != nil {
 		panic(err)

@@ -34,7 +34,7 @@ func ctSeedSubscriptions(t testing.TB) map[string]plan.Subscription {
 	mid := ctAt(2024, 2, 10)
 	out := map[string]plan.Subscription{}
 	out["free"] = ctFree(e, t0)
-	out["free in Berlin"] = e.New("berlin-gmbh", berlin, time.Date(2024, 3, 30, 23, 30, 0, 123456789, berlin))
+	out["free in Berlin"] = tNew(t, e, "berlin-gmbh", berlin, time.Date(2024, 3, 30, 23, 30, 0, 123456789, berlin))
 	out["trial"] = ctThen(t, e, ctFree(e, t0), t0, plan.StartTrial{By: ctAdmin})
 	out["network trial"] = ctThen(t, e, ctFree(e, t0), t0, plan.StartTrial{By: ctAdmin, Network: true, Days: 20})
 	out["active"] = ctActive(t, e, plan.Standard, plan.Monthly, t0)
@@ -109,6 +109,11 @@ func FuzzSubscriptionJSON(f *testing.F) {
 		`{"v":1,"zone":"UTC","account":"a","plan":"p","status":"grace","period":"monthly","anchor_day":31,"start":"2024-01-31T00:00:00Z","end":"2024-02-29T00:00:00Z","grace_end":"2024-02-15T00:00:00Z","due":"-0","ever_paid":true,"updated":"2024-02-01T00:00:00Z"}`,
 		`{"v":1,"zone":"UTC","plan":"p","status":"active","pending":{"kind":"downgrade"}}`,
 		`{"v":1,"v":2}`, `{"V":1,"ZONE":"UTC"}`,
+		// The range of times and amounts the library keeps (issue 12).
+		`{"v":1,"zone":"UTC","account":"a","plan":"free","status":"free","free_since":"1971-12-31T23:59:59Z","updated":"1972-01-01T00:00:00Z"}`,
+		`{"v":1,"zone":"Europe/Berlin","account":"a","plan":"free","status":"free","free_since":"8999-12-31T23:59:59+01:00","updated":"9000-01-01T00:00:00Z"}`,
+		`{"v":1,"zone":"UTC","account":"a","plan":"free","status":"free","free_since":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","credit":"1e-999999999"}`,
+		`{"v":1,"zone":"UTC","account":"a","plan":"free","status":"free","free_since":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","credit":"999999999999999999.9999"}`,
 	} {
 		f.Add([]byte(g))
 	}

@@ -33,12 +33,12 @@ type subscriptionJSON struct {
 	Start             time.Time         `json:"start,omitzero"`
 	End               time.Time         `json:"end,omitzero"`
 	GraceEnd          time.Time         `json:"grace_end,omitzero"`
-	Paid              decimal.Decimal   `json:"paid,omitzero"`
-	Due               decimal.Decimal   `json:"due,omitzero"`
-	Renewal           decimal.Decimal   `json:"renewal,omitzero"`
-	Credit            decimal.Decimal   `json:"credit,omitzero"`
+	Paid              decimalJSON       `json:"paid,omitzero"`
+	Due               decimalJSON       `json:"due,omitzero"`
+	Renewal           decimalJSON       `json:"renewal,omitzero"`
+	Credit            decimalJSON       `json:"credit,omitzero"`
 	Pending           changeJSON        `json:"pending,omitzero"`
-	TelephonyCredits  decimal.Decimal   `json:"telephony_credits,omitzero"`
+	TelephonyCredits  decimalJSON       `json:"telephony_credits,omitzero"`
 	ExtraStorageBytes int64             `json:"extra_storage_bytes,omitzero"`
 	TrialUsed         bool              `json:"trial_used,omitzero"`
 	NetworkTrialUsed  bool              `json:"network_trial_used,omitzero"`
@@ -56,17 +56,21 @@ func (s Subscription) MarshalJSON() ([]byte, error) {
 		V: SchemaVersion, Zone: s.Location().String(), Account: s.Account, Plan: s.Plan,
 		Status: s.Status.String(), Period: s.Period, AnchorDay: s.AnchorDay,
 		Start: s.Start, End: s.End, GraceEnd: s.GraceEnd,
-		Paid: s.Paid, Due: s.Due, Renewal: s.Renewal, Credit: s.Credit,
+		Paid: decimalJSON(s.Paid), Due: decimalJSON(s.Due), Renewal: decimalJSON(s.Renewal), Credit: decimalJSON(s.Credit),
 		Pending:          changeJSON(s.Pending),
-		TelephonyCredits: s.AddOns.TelephonyCredits, ExtraStorageBytes: s.AddOns.ExtraStorageBytes,
+		TelephonyCredits: decimalJSON(s.AddOns.TelephonyCredits), ExtraStorageBytes: s.AddOns.ExtraStorageBytes,
 		TrialUsed: s.TrialUsed, NetworkTrialUsed: s.NetworkTrialUsed, EverPaid: s.EverPaid,
 		FreeSince: s.FreeSince, Updated: s.Updated, Seq: s.Seq,
 	})
 }
 
 // UnmarshalJSON decodes a subscription and refuses one of another schema
-// version, with unknown fields, in a zone that cannot be loaded, or that
-// breaks an invariant of Validate. On error the receiver is unchanged.
+// version, with unknown fields, in a zone that cannot be loaded, with a
+// decimal that is not in plain notation or longer than MaxDecimalChars
+// (refused before it is parsed), or that breaks an invariant of Validate
+// (among them: times outside the range the library keeps, amounts of
+// 10^MaxAmountDigits or more, or finer than any currency's minor unit). On
+// error the receiver is unchanged.
 func (s *Subscription) UnmarshalJSON(b []byte) error {
 	var j subscriptionJSON
 	if err := strict.Decode(b, &j); err != nil {
@@ -93,9 +97,9 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 	out := Subscription{
 		Account: j.Account, Plan: j.Plan, Status: status, Period: j.Period, AnchorDay: j.AnchorDay,
 		Start: in(j.Start), End: in(j.End), GraceEnd: in(j.GraceEnd),
-		Paid: j.Paid, Due: j.Due, Renewal: j.Renewal, Credit: j.Credit,
+		Paid: decimal.Decimal(j.Paid), Due: decimal.Decimal(j.Due), Renewal: decimal.Decimal(j.Renewal), Credit: decimal.Decimal(j.Credit),
 		Pending:   Change{Kind: j.Pending.Kind, Plan: j.Pending.Plan, Period: j.Pending.Period, Since: in(j.Pending.Since), Reason: j.Pending.Reason},
-		AddOns:    AddOns{TelephonyCredits: j.TelephonyCredits, ExtraStorageBytes: j.ExtraStorageBytes},
+		AddOns:    AddOns{TelephonyCredits: decimal.Decimal(j.TelephonyCredits), ExtraStorageBytes: j.ExtraStorageBytes},
 		TrialUsed: j.TrialUsed, NetworkTrialUsed: j.NetworkTrialUsed, EverPaid: j.EverPaid,
 		FreeSince: in(j.FreeSince), Updated: in(j.Updated), Seq: j.Seq,
 	}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -10,9 +11,24 @@ import (
 	"github.com/tenancykit/tenancy"
 )
 
-// maxExtraStorage bounds add-on storage so that quota arithmetic never
-// overflows: 2^62 bytes, about 4.6 exabytes.
-const maxExtraStorage = 1 << 62
+// MaxStorageBytes bounds a plan's storage limit and, apart, the extra
+// storage bought on top of it: 2^62 bytes, about 4.6 exabytes. Two such
+// numbers add up to at most 2^63, one more than an int64 holds, so a quota
+// (Engine.Limits, Engine.Restrictions) saturates at math.MaxInt64 instead
+// of overflowing to a negative number.
+const MaxStorageBytes = 1 << 62
+
+// quota returns limit + extra, saturated at math.MaxInt64, or Unlimited
+// for an unlimited plan. Neither is negative.
+func quota(limit, extra int64) int64 {
+	if limit == Unlimited {
+		return Unlimited
+	}
+	if limit > math.MaxInt64-extra {
+		return math.MaxInt64
+	}
+	return limit + extra
+}
 
 // Usage is what an account holds and uses, as the service measures it.
 type Usage struct {
@@ -55,14 +71,13 @@ func (e *Engine) Limits(s Subscription) Limits {
 		return Limits{}
 	}
 	l := pl.Limits
-	if l.StorageBytes != Unlimited {
-		l.StorageBytes += s.AddOns.ExtraStorageBytes
-	}
+	l.StorageBytes = quota(l.StorageBytes, max(0, s.AddOns.ExtraStorageBytes))
 	return l
 }
 
 // Restrictions reports what of usage u exceeds plan id's limits, with
 // extraStorage bytes of add-on storage on top of the plan's quota (PLAN-08).
+// The quota with the add-on saturates at math.MaxInt64.
 func (e *Engine) Restrictions(id PlanID, extraStorage int64, u Usage) (Restrictions, error) {
 	pl := e.catalog.lookup(id)
 	if pl == nil {
@@ -76,11 +91,9 @@ func (e *Engine) Restrictions(id PlanID, extraStorage int64, u Usage) (Restricti
 		r.UsersOver = u.Users - pl.Limits.Users
 		r.Actions = append(r.Actions, fmt.Sprintf("dismiss %d of %d users (the %s plan has %d seats)", r.UsersOver, u.Users, pl.Name, pl.Limits.Users))
 	}
-	// u.StorageBytes-quota > extraStorage is u.StorageBytes > quota+extraStorage
-	// without the overflow of the sum.
-	if quota := pl.Limits.StorageBytes; quota != Unlimited && u.StorageBytes-quota > extraStorage {
-		r.StorageOverBytes = u.StorageBytes - quota - extraStorage
-		r.Actions = append(r.Actions, fmt.Sprintf("delete %d bytes (%s) of files; the quota is %s", r.StorageOverBytes, sizeString(r.StorageOverBytes), sizeString(quota+extraStorage)))
+	if q := quota(pl.Limits.StorageBytes, extraStorage); q != Unlimited && u.StorageBytes > q {
+		r.StorageOverBytes = u.StorageBytes - q
+		r.Actions = append(r.Actions, fmt.Sprintf("delete %d bytes (%s) of files; the quota is %s", r.StorageOverBytes, sizeString(r.StorageOverBytes), sizeString(q)))
 	}
 	for _, f := range u.Features {
 		if !pl.Has(f) && !slices.Contains(r.FeaturesOff, f) {

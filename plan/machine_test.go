@@ -141,7 +141,7 @@ func mNewMachine(t *rapid.T, stats map[string]int) *mMachine {
 		locs[z] = mLoad(t, z)
 	}
 	start := mDrawStart(t, loc)
-	s := eng.New("acme", loc, start.In(locs[rapid.SampledFrom(mZones).Draw(t, "creation zone")]))
+	s := tNew(t, eng, "acme", loc, start.In(locs[rapid.SampledFrom(mZones).Draw(t, "creation zone")]))
 	if !s.Updated.Equal(start) || s.Location().String() != zone {
 		t.Fatalf("New: updated %v in %v, want %v in %s", s.Updated, s.Location(), start, zone)
 	}

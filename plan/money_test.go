@@ -180,7 +180,7 @@ func TestCurrencyFormat(t *testing.T) {
 // at up, and returns the subscription and the upgrade's event.
 func tbUpgrade(t *testing.T, e *plan.Engine, loc *time.Location, buy time.Time, from plan.PlanID, fp plan.Period, up time.Time, to plan.PlanID, tp plan.Period) (plan.Subscription, plan.Event) {
 	t.Helper()
-	s := e.New("tb-money", loc, buy)
+	s := tNew(t, e, "tb-money", loc, buy)
 	s, _ = tbApply(t, e, s, buy, plan.Purchase{By: tbAdmin, Plan: from, Period: fp})
 	s, evs := tbApply(t, e, s, up, plan.ChangePlan{By: tbAdmin, Plan: to, Period: tp})
 	tbWantKinds(t, "upgrade", evs, plan.EventUpgraded)
@@ -232,7 +232,7 @@ func TestUpgradeProration_PLAN03_DST(t *testing.T) {
 func TestUpgradeProration_PLAN03_WithEarlyRenewal(t *testing.T) {
 	e := tbEngine(t, nil)
 	buy := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	s := e.New("tb-money", time.UTC, buy)
+	s := tNew(t, e, "tb-money", time.UTC, buy)
 	s, _ = tbApply(t, e, s, buy, plan.Purchase{By: tbAdmin, Plan: plan.Standard, Period: plan.Monthly})
 	// The period ends 1 Apr 10:00; the window opens 30 days before, on 2 Mar.
 	s, evs := tbApply(t, e, s, time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC), plan.Renew{By: tbAdmin})
@@ -255,7 +255,7 @@ func TestUpgradeProration_PLAN03_WithEarlyRenewal(t *testing.T) {
 func TestUpgradeProration_PLAN03_FromGraceCreditsNothing(t *testing.T) {
 	e := tbEngine(t, nil)
 	buy := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	s := e.New("tb-money", time.UTC, buy)
+	s := tNew(t, e, "tb-money", time.UTC, buy)
 	s, _ = tbApply(t, e, s, buy, plan.Purchase{By: tbAdmin, Plan: plan.Standard, Period: plan.Monthly})
 	s, _ = tbAdvance(t, e, s, time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC))
 	if s.Status != plan.StatusGrace {
@@ -393,7 +393,7 @@ func TestUpgradeCredit_PLAN03_PaysPurchaseAndRenewal(t *testing.T) {
 func TestRecordPayment_PLAN14_ExactAmount(t *testing.T) {
 	e := tbEngine(t, nil)
 	buy := time.Date(2026, 5, 5, 8, 0, 0, 0, time.UTC)
-	s := e.New("tb-money", time.UTC, buy)
+	s := tNew(t, e, "tb-money", time.UTC, buy)
 	s, _ = tbApply(t, e, s, buy, plan.Purchase{By: tbAdmin, Plan: plan.Standard, Period: plan.Monthly})
 	s, _ = tbAdvance(t, e, s, time.Date(2026, 6, 5, 8, 0, 0, 0, time.UTC))
 	tbWantDec(t, "Due", s.Due, "124")

@@ -293,7 +293,7 @@ func TestEngine_PLAN05_MonthlyChainOf24Renewals(t *testing.T) {
 		t.Fatalf("test table has %d ends, want 25", len(wantEnds))
 	}
 	buy := at(2026, 1, 31)
-	s := e.New("tb-chain", berlin, buy.Add(-time.Hour))
+	s := tNew(t, e, "tb-chain", berlin, buy.Add(-time.Hour))
 	s, evs := tbApply(t, e, s, buy, plan.Purchase{By: tbAdmin, Plan: plan.Standard, Period: plan.Monthly})
 	tbWantTime(t, "Until of the purchase", tbFind(t, evs, plan.EventPurchased).Until, wantEnds[0])
 	if s.AnchorDay != 31 {
@@ -340,7 +340,7 @@ func TestEngine_PLAN05_MonthlyChainOf24Renewals(t *testing.T) {
 func TestEngine_PLAN05_AnnualFromLeapDay(t *testing.T) {
 	e := tbEngine(t, nil)
 	buy := time.Date(2028, 2, 29, 12, 0, 0, 0, time.UTC)
-	s := e.New("tb-leap", time.UTC, buy)
+	s := tNew(t, e, "tb-leap", time.UTC, buy)
 	s, _ = tbApply(t, e, s, buy, plan.Purchase{By: tbAdmin, Plan: plan.Professional, Period: plan.Annual})
 	if s.AnchorDay != 29 {
 		t.Fatalf("AnchorDay = %d, want 29", s.AnchorDay)

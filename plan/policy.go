@@ -92,7 +92,7 @@ type Policy struct {
 	// ends within the unpaid period.
 	GraceDays int
 	// RenewalWindowDays is how many calendar days before a period ends its
-	// renewal may be bought (PLAN-03). Default 30.
+	// renewal may be bought (PLAN-03). Default 30; at most MaxDays.
 	RenewalWindowDays int
 	// Refund decides partial refunds of annual periods (PLAN-06). Default:
 	// unused whole months, no fee.
@@ -121,6 +121,13 @@ func DefaultPolicy() Policy {
 // MaxTrialDays bounds a trial's length, in the policy and in StartTrial.
 const MaxTrialDays = 366
 
+// MaxDays bounds every day count of a Policy that has no tighter bound of
+// its own (RenewalWindowDays): 36,600 days, a hundred years. A command's
+// time lies in [tenancy.MinTime, tenancy.MaxTime), so every date the rules
+// derive from it with such a count has a four-digit year, and no date
+// arithmetic overflows.
+const MaxDays = 36600
+
 // ErrPolicy is matched by every error of Policy.Validate; it wraps
 // tenancy.ErrInvalid.
 var ErrPolicy = fmt.Errorf("%w: plan policy", tenancy.ErrInvalid)
@@ -136,10 +143,12 @@ func (p Policy) Validate() error {
 		return bad("PLAN-10", "TrialDays is %d, want 1 to %d", p.TrialDays, MaxTrialDays)
 	case p.GraceDays < 0 || p.GraceDays > 28:
 		return bad("PLAN-14", "GraceDays is %d, want 0 to 28", p.GraceDays)
-	case p.RenewalWindowDays < 0:
-		return bad("PLAN-03", "RenewalWindowDays is %d, want 0 or more", p.RenewalWindowDays)
+	case p.RenewalWindowDays < 0 || p.RenewalWindowDays > MaxDays:
+		return bad("PLAN-03", "RenewalWindowDays is %d, want 0 to %d", p.RenewalWindowDays, MaxDays)
 	case p.Refund.Method < RefundNone || p.Refund.Method > RefundDays:
 		return bad("PLAN-06", "Refund.Method is %v, want RefundNone, RefundWholeMonths or RefundDays", p.Refund.Method)
+	case !inRange(p.Refund.Fee):
+		return bad("PLAN-06", "Refund.Fee is %s, want less than 10^%d", amountString(p.Refund.Fee), MaxAmountDigits)
 	case p.Refund.Fee.IsNegative():
 		return bad("PLAN-06", "Refund.Fee is %s, want zero or more", p.Refund.Fee)
 	case p.OverLimit < AccessReadDelete || p.OverLimit > AccessNone:

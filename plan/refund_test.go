@@ -23,7 +23,7 @@ func tbCents(amountCents, num, den int64) decimal.Decimal {
 // tbBuy returns a subscription that bought id for period at buy, in loc.
 func tbBuy(t *testing.T, e *plan.Engine, loc *time.Location, buy time.Time, id plan.PlanID, p plan.Period) plan.Subscription {
 	t.Helper()
-	s := e.New("tb-refund", loc, buy)
+	s := tNew(t, e, "tb-refund", loc, buy)
 	s, _ = tbApply(t, e, s, buy, plan.Purchase{By: tbAdmin, Plan: id, Period: p})
 	return s
 }
@@ -394,7 +394,7 @@ func TestRefund_PLAN07_TelephonyForfeited(t *testing.T) {
 func TestQuoteRefund_PLAN06_Refusals(t *testing.T) {
 	e := tbEngine(t, nil)
 	t0 := time.Date(2026, 1, 15, 10, 0, 0, 0, time.UTC)
-	free := e.New("tb-refund", time.UTC, t0)
+	free := tNew(t, e, "tb-refund", time.UTC, t0)
 	_, err := e.QuoteRefund(free, t0)
 	tbWantRefusal(t, "free", err, plan.ErrStatus, "PLAN-06")
 

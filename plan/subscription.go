@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -169,10 +170,15 @@ func (s Subscription) NextDeadline() (time.Time, bool) {
 var ErrCorrupt = fmt.Errorf("%w: subscription state", tenancy.ErrInvalid)
 
 // Validate checks the invariants a subscription holds whatever its catalog:
-// fields that belong to another status are zero, periods run forward,
-// amounts are not negative, at most one change is pending, and no deadline
-// lies before the last change. Engine.Check adds the checks that need the
-// catalog.
+// fields that belong to another status are zero, periods run forward (a
+// trial or period lasts at most MaxTrialDays+1 days), amounts are not
+// negative, less than 10^MaxAmountDigits and no finer than any currency's
+// minor unit (four digits), at most one change is pending, and no deadline
+// lies before the last change. The instants at which something happened (Updated,
+// FreeSince, Start, Pending.Since) lie in the range tenancy.CheckTime
+// accepts, in the subscription's zone, as every command's time does: a state
+// the engine cannot make is refused. Engine.Check adds the checks that need
+// the catalog.
 func (s Subscription) Validate() error {
 	bad := func(format string, args ...any) error {
 		return tenancy.Refuse("", ErrCorrupt, format, args...)
@@ -183,16 +189,26 @@ func (s Subscription) Validate() error {
 	if s.Updated.IsZero() {
 		return bad("no time of last change")
 	}
-	for _, m := range []struct {
-		name string
-		d    decimal.Decimal
-	}{{"Paid", s.Paid}, {"Due", s.Due}, {"Renewal", s.Renewal}, {"Credit", s.Credit}, {"AddOns.TelephonyCredits", s.AddOns.TelephonyCredits}} {
-		if m.d.IsNegative() {
-			return bad("%s is negative (%s)", m.name, m.d)
+	for _, m := range s.instants() {
+		if m.t.IsZero() {
+			continue
+		}
+		if err := tenancy.CheckTime(m.t, s.Location()); err != nil {
+			return bad("%s: %s", m.name, reason(err))
 		}
 	}
-	if s.AddOns.ExtraStorageBytes < 0 || s.AddOns.ExtraStorageBytes > maxExtraStorage {
-		return bad("AddOns.ExtraStorageBytes %d is outside 0 to %d", s.AddOns.ExtraStorageBytes, int64(maxExtraStorage))
+	for _, m := range s.amounts() {
+		switch {
+		case !inRange(m.d):
+			return bad("%s %s is not less than 10^%d", m.name, amountString(m.d), MaxAmountDigits)
+		case m.d.IsNegative():
+			return bad("%s is negative (%s)", m.name, m.d)
+		case !(Currency{Minor: maxMinorDigits}).Whole(m.d):
+			return bad("%s %s is finer than any currency's minor unit", m.name, m.d)
+		}
+	}
+	if s.AddOns.ExtraStorageBytes < 0 || s.AddOns.ExtraStorageBytes > MaxStorageBytes {
+		return bad("AddOns.ExtraStorageBytes %d is outside 0 to %d", s.AddOns.ExtraStorageBytes, int64(MaxStorageBytes))
 	}
 	if s.Pending.Kind > ChangeCancel {
 		return bad("unknown pending change %v", s.Pending.Kind)
@@ -257,6 +273,9 @@ func (s Subscription) Validate() error {
 	default:
 		return bad("unknown status %v", s.Status)
 	}
+	if (s.Status == StatusTrial || s.Paying()) && s.End.After(s.Start.AddDate(0, 0, maxTermDays)) {
+		return bad("a %s from %v to %v lasts longer than %d days", s.Status, s.Start, s.End, maxTermDays)
+	}
 	if d, ok := s.NextDeadline(); ok && d.Before(s.Updated) {
 		return bad("deadline %v lies before the last change %v", d, s.Updated)
 	}
@@ -264,6 +283,41 @@ func (s Subscription) Validate() error {
 		return bad("the period starts (%v) after the last change (%v)", s.Start, s.Updated)
 	}
 	return nil
+}
+
+// maxTermDays bounds the calendar days of a trial (MaxTrialDays) or of a
+// paid period (a year, 366 days at most), with a day to spare for a
+// daylight-saving shift. A later End is no state the engine makes.
+const maxTermDays = MaxTrialDays + 1
+
+type namedTime struct {
+	name string
+	t    time.Time
+}
+
+// instants returns the times at which something happened to s, which a
+// command's time bounds; End and GraceEnd, derived from them, are not.
+func (s Subscription) instants() [4]namedTime {
+	return [...]namedTime{{"Updated", s.Updated}, {"FreeSince", s.FreeSince}, {"Start", s.Start}, {"Pending.Since", s.Pending.Since}}
+}
+
+type namedAmount struct {
+	name string
+	d    decimal.Decimal
+}
+
+// amounts returns s's amounts with their field names.
+func (s Subscription) amounts() [5]namedAmount {
+	return [...]namedAmount{{"Paid", s.Paid}, {"Due", s.Due}, {"Renewal", s.Renewal}, {"Credit", s.Credit}, {"AddOns.TelephonyCredits", s.AddOns.TelephonyCredits}}
+}
+
+// reason returns the reason of a *tenancy.RuleError, or err's text.
+func reason(err error) string {
+	var re *tenancy.RuleError
+	if errors.As(err, &re) {
+		return re.Reason
+	}
+	return err.Error()
 }
 
 // MarshalText encodes the change kind as "", "downgrade" or "cancel".
