@@ -212,7 +212,8 @@ func arEventGen(lo, hi int64) *rapid.Generator[export.Event] {
 // dots and spaces, elements over 255 bytes, a file that is also a folder.
 var arNames = []string{
 	"", ".", "..", "../../x", "/abs/path", `C:\dir\file.txt`, "a/b", "A/B", "a/B",
-	"CON", "nul.txt", "Nul.TXT", "aux .txt", "PRN  ", "lpt1", "com9.tar.gz", "x", "x/y", "X/Y/z",
+	"CON", "nul.txt", "Nul.TXT", "aux .txt", "PRN  ", "lpt1", "com9.tar.gz", "com0", "LPT\u00b9.txt", "Com\u00b3", "x", "x/y", "X/Y/z",
+	"a.txt.", "a.txt ", "q3./r", "a?b", "a*b", "a|b",
 	`a<b>c:d"e|f?g*h`, "tab\there", "nl\nname", "\x00\x1f\x7f", "trailing. . .",
 	"trailing   ", " lead", "report.pdf", "REPORT.PDF", "report.pdf/inner",
 	"ß", "ẞ", "İ", "i", "K", "k", "ς", "Σ", "σ", "a//b", `a\b`, "./a", "a/./b",
@@ -431,9 +432,9 @@ func arWantEvent(ev export.Event) export.Event {
 var arDevices = map[string]bool{"CON": true, "PRN": true, "AUX": true, "NUL": true}
 
 func init() {
-	for i := '1'; i <= '9'; i++ {
-		arDevices["COM"+string(i)] = true
-		arDevices["LPT"+string(i)] = true
+	for _, d := range []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "\u00b9", "\u00b2", "\u00b3"} {
+		arDevices["COM"+d] = true
+		arDevices["LPT"+d] = true
 	}
 }
 

@@ -220,8 +220,13 @@ func ReadTable(r io.Reader) iter.Seq2[[]string, error] {
 }
 
 // countRecords counts the records of a CSV file, checking its structure.
+// It reads through r itself when r is a bufio.Reader.
 func countRecords(r io.Reader) (int64, error) {
-	p := csvParser{r: bufio.NewReaderSize(r, 64<<10)}
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	p := csvParser{r: br}
 	var n int64
 	for {
 		err := p.next()

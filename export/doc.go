@@ -39,7 +39,10 @@
 // archive back and reports every missing, extra, truncated, altered or
 // unsafe entry; an archive whose writing failed has no manifest and never
 // passes. ReadTable and ReadCalendar read the CSV and iCalendar files back
-// exactly as the sources gave them.
+// exactly as the sources gave them. Verify's memory does not grow with what
+// a hostile archive claims or inflates to: the manifest is stored and at
+// most MaxManifestBytes, a calendar line at most MaxCalendarLine, and the
+// writer keeps to both.
 //
 // CSV cells that a spreadsheet would run as formulas are neutralised with a
 // leading apostrophe, counted in the manifest; Drive names are made into

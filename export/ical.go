@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"iter"
 	"strings"
@@ -80,6 +81,38 @@ func NormalizeText(s string) string {
 	return out
 }
 
+// MaxCalendarLine bounds an iCalendar content line, unfolded: 1 MiB.
+// Writer.WriteCalendar refuses an event with a text whose line would be
+// longer, and ReadCalendar, and so Verify, refuses a longer line, holding
+// no more of it in memory than this.
+const MaxCalendarLine = 1 << 20
+
+// icsTextLen returns len(icsText(nil, s, &n)) without building it.
+func icsTextLen(s string) int {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', ';', ',', '\n':
+			n += 2
+		case '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+			}
+			n += 2
+		case '\t':
+			n++
+		default:
+			if c < 0x20 || c == 0x7f {
+				n += len("\uFFFD")
+				continue
+			}
+			n++
+		}
+	}
+	return n
+}
+
 // appendFolded appends one content line, folded so that no line exceeds
 // 75 octets without splitting a UTF-8 sequence, and ended by CRLF.
 func appendFolded(dst, line []byte) []byte {
@@ -150,12 +183,12 @@ func writable(t time.Time, allDay bool) bool {
 	return !w.IsZero() && y >= 1 && y <= 9999
 }
 
-// event appends one VEVENT, or refuses an event a calendar could not
-// import.
-func (e *icsEncoder) event(dst []byte, ev Event) ([]byte, error) {
-	e.n++
+// eventProblem says why the writer refuses event ev, written with the UID
+// uid, as the end of a message that starts "calendar event 3 ("x")", or
+// returns "" for an event it writes. ReadCalendar refuses the same events.
+func eventProblem(ev Event, uid string) string {
 	if ev.Start.IsZero() || !writable(ev.Start, ev.AllDay) || (!ev.End.IsZero() && !writable(ev.End, ev.AllDay)) {
-		return dst, tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "calendar event %d (%q): the start is missing or would be written as the zero time, or a year is outside 1 to 9999", e.n, ev.UID)
+		return ": the start is missing or would be written as the zero time, or a year is outside 1 to 9999"
 	}
 	if !ev.End.IsZero() {
 		after := ev.End.Truncate(time.Second).After(ev.Start.Truncate(time.Second))
@@ -163,12 +196,27 @@ func (e *icsEncoder) event(dst []byte, ev Event) ([]byte, error) {
 			after = dateOf(ev.End).After(dateOf(ev.Start))
 		}
 		if !after {
-			return dst, tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "calendar event %d (%q) ends before it starts", e.n, ev.UID)
+			return " ends before it starts"
 		}
 	}
+	for _, p := range [...]struct{ name, value string }{{"UID", uid}, {"SUMMARY", ev.Summary}, {"DESCRIPTION", ev.Description}, {"LOCATION", ev.Location}} {
+		if n := len(p.name) + 1 + icsTextLen(p.value); n > MaxCalendarLine {
+			return fmt.Sprintf(": its %s line would take %d bytes, more than %d", p.name, n, MaxCalendarLine)
+		}
+	}
+	return ""
+}
+
+// event appends one VEVENT, or refuses an event a calendar could not
+// import, or ReadCalendar could not read.
+func (e *icsEncoder) event(dst []byte, ev Event) ([]byte, error) {
+	e.n++
 	uid := ev.UID
 	if uid == "" {
 		uid = string(e.account) + "-event-" + itoa(e.n) + "@tenancy-export"
+	}
+	if p := eventProblem(ev, uid); p != "" {
+		return dst, tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "calendar event %d (%q)%s", e.n, ev.UID, p)
 	}
 	dst = appendFolded(dst, []byte("BEGIN:VEVENT"))
 	dst = e.text(dst, "UID", uid)
@@ -236,38 +284,55 @@ func icsUnescape(v string) (string, error) {
 	return b.String(), nil
 }
 
-// icsLines yields the unfolded content lines of an iCalendar stream.
+// icsLines yields the unfolded content lines of an iCalendar stream. It
+// refuses a line longer than MaxCalendarLine unfolded, and holds no more
+// than that of it.
 func icsLines(r io.Reader) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		br := bufio.NewReader(r)
-		var cur []byte
+		var cur []byte // the line so far, unfolded
 		have := false
 		for {
-			raw, err := br.ReadBytes('\n')
-			if err != nil && err != io.EOF {
+			piece, err := br.ReadSlice('\n')
+			if err == io.EOF && len(piece) == 0 {
+				break
+			}
+			if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 				yield("", err)
 				return
 			}
-			if err == io.EOF && len(raw) == 0 {
-				break
-			}
-			if err == io.EOF || len(raw) < 2 || raw[len(raw)-2] != '\r' {
-				yield("", malformed("content lines must end with CRLF"))
-				return
-			}
-			raw = raw[:len(raw)-2]
-			if len(raw) > 0 && (raw[0] == ' ' || raw[0] == '\t') {
+			if len(piece) > 0 && (piece[0] == ' ' || piece[0] == '\t') {
 				if !have {
 					yield("", malformed("a continuation line starts the file"))
 					return
 				}
-				cur = append(cur, raw[1:]...)
-				continue
+				piece = piece[1:]
+			} else {
+				if have && !yield(string(cur), nil) {
+					return
+				}
+				cur, have = cur[:0], true
 			}
-			if have && !yield(string(cur), nil) {
+			start := len(cur) // where this physical line starts in cur
+			for {
+				if len(cur)+len(piece) > MaxCalendarLine+2 {
+					yield("", malformed("a content line longer than %d bytes", MaxCalendarLine))
+					return
+				}
+				cur = appendBounded(cur, piece)
+				if err != bufio.ErrBufferFull {
+					break
+				}
+				if piece, err = br.ReadSlice('\n'); err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+					yield("", err)
+					return
+				}
+			}
+			if err == io.EOF || len(cur)-start < 2 || cur[len(cur)-2] != '\r' {
+				yield("", malformed("content lines must end with CRLF"))
 				return
 			}
-			cur, have = append(cur[:0], raw...), true
+			cur = cur[:len(cur)-2]
 		}
 		if have {
 			yield(string(cur), nil)
@@ -275,11 +340,28 @@ func icsLines(r io.Reader) iter.Seq2[string, error] {
 	}
 }
 
+// appendBounded appends p to dst, at least doubling its capacity when it
+// grows, up to MaxCalendarLine+2 bytes: growing a line to the bound
+// allocates about twice the bound in all.
+func appendBounded(dst, p []byte) []byte {
+	if need := len(dst) + len(p); need > cap(dst) {
+		c := min(max(2*cap(dst), need, 128), max(need, MaxCalendarLine+2))
+		grown := make([]byte, len(dst), c)
+		copy(grown, dst)
+		dst = grown
+	}
+	return append(dst, p...)
+}
+
 // ReadCalendar reads an iCalendar file written by Writer.WriteCalendar and
 // yields its events: text fields as NormalizeText returns them, times in
 // UTC to the second, all-day dates at midnight UTC. Properties it does not
-// know are skipped. A malformed file yields one error that matches
-// ErrMalformed, and stops.
+// know are skipped. It yields only events WriteCalendar writes: an event
+// WriteCalendar refuses (a year outside 1 to 9999, an end not after the
+// start, a text too long to write), or that gives one of its properties
+// twice, is malformed, and so is a content line longer than
+// MaxCalendarLine bytes, unfolded. A malformed file yields one error that
+// matches ErrMalformed, and stops.
 func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		var (
@@ -287,6 +369,8 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 			inCal, inEv     bool
 			ended, hasStart bool
 			hasEnd, endDate bool
+			n               int64  // events read
+			seen            uint32 // the properties of the event read so far
 		)
 		fail := func(format string, args ...any) { yield(Event{}, malformed(format, args...)) }
 		for line, err := range icsLines(r) {
@@ -324,7 +408,7 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 					fail("nested VEVENT")
 					return
 				}
-				ev, inEv, hasStart, hasEnd = Event{}, true, false, false
+				ev, inEv, hasStart, hasEnd, seen = Event{}, true, false, false, 0
 			case name == "END" && value == "VEVENT":
 				if !inEv || !hasStart || ev.UID == "" {
 					fail("a VEVENT without UID or DTSTART, or END without BEGIN")
@@ -334,6 +418,11 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 					// RFC 5545 section 3.6.1: DTEND has the value type of
 					// DTSTART.
 					fail("a VEVENT whose DTSTART and DTEND are not both dates or both times")
+					return
+				}
+				n++
+				if p := eventProblem(ev, ev.UID); p != "" {
+					fail("event %d (%q)%s", n, ev.UID, p)
 					return
 				}
 				inEv = false
@@ -351,7 +440,12 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 				return
 			case !inEv:
 				// calendar properties: VERSION, PRODID and others
+			case seen&eventProp(name) != 0:
+				// RFC 5545 section 3.6.1: each at most once.
+				fail("a VEVENT with two %s", name)
+				return
 			case name == "DTSTART" || name == "DTEND":
+				seen |= eventProp(name)
 				allDay := strings.EqualFold(params, "VALUE=DATE")
 				if params != "" && !allDay {
 					fail("%s with parameters %q", name, params)
@@ -379,6 +473,7 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 					ev.End, endDate, hasEnd = t, allDay, true
 				}
 			case name == "UID" || name == "SUMMARY" || name == "DESCRIPTION" || name == "LOCATION":
+				seen |= eventProp(name)
 				text, uerr := icsUnescape(value)
 				if uerr != nil {
 					yield(Event{}, uerr)
@@ -400,6 +495,26 @@ func ReadCalendar(r io.Reader) iter.Seq2[Event, error] {
 			fail("the file does not end with END:VCALENDAR")
 		}
 	}
+}
+
+// eventProp returns the bit of a VEVENT property ReadCalendar reads, or 0
+// for another.
+func eventProp(name string) uint32 {
+	switch name {
+	case "UID":
+		return 1
+	case "DTSTART":
+		return 2
+	case "DTEND":
+		return 4
+	case "SUMMARY":
+		return 8
+	case "DESCRIPTION":
+		return 16
+	case "LOCATION":
+		return 32
+	}
+	return 0
 }
 
 // countEvents counts the VEVENTs of an iCalendar file, checking its

@@ -3,6 +3,8 @@ package export
 import (
 	"archive/zip"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tenancykit/tenancy"
@@ -74,7 +76,8 @@ func (m Manifest) Records(c Category) int64 {
 	return n
 }
 
-// File returns the entry for path.
+// File returns the entry for path. It looks through Files in order, so a
+// caller looking up many paths should index Files once instead.
 func (m Manifest) File(path string) (FileEntry, bool) {
 	for _, f := range m.Files {
 		if f.Path == path {
@@ -103,10 +106,16 @@ func validDigest(s string) bool {
 
 // DecodeManifest decodes a manifest strictly: no unknown field, nothing
 // after it, the schema version this package writes, a time in the years
-// 1980 to 2107 (those NewWriter takes), and every file entry well formed:
-// a safe, unique path that is not the manifest's, a known category, counts
-// and sizes not below zero, digests of 64 lowercase hex digits. Every
-// error matches ErrMalformed.
+// 1980 to 2107 (those NewWriter takes), and every file entry as the writer
+// makes it: a path that is safe on every common file system (see
+// Writer.WriteFiles: no device name, no character Windows forbids, no
+// element ending in a dot or a space), unique ignoring case, and not the
+// folder of another file; the path of its category (a document's under
+// drive/); one record for a document; counts and sizes not below zero, and
+// only the counts its category has (Neutralised for a table, Repaired for
+// a table or the calendar, Original for a document); digests of 64
+// lowercase hex digits; and for a stored file, a stored form that is its
+// content. Every error matches ErrMalformed.
 func DecodeManifest(b []byte) (Manifest, error) {
 	var m Manifest
 	if err := strict.Decode(b, &m); err != nil {
@@ -127,23 +136,44 @@ func DecodeManifest(b []byte) (Manifest, error) {
 		return Manifest{}, malformed("manifest: unknown neutralisation %q", m.Neutralisation)
 	}
 	m.At = m.At.UTC()
-	seen := make(map[string]bool, len(m.Files))
+	names := newNamer("")
 	for i, f := range m.Files {
-		switch {
-		case !safeEntry(f.Path) || f.Path == ManifestPath:
-			return Manifest{}, malformed("manifest: file %d: unsafe path %q", i, f.Path)
-		case seen[fold(f.Path)]:
-			return Manifest{}, malformed("manifest: file %d: %q is listed twice", i, f.Path)
-		case !f.Category.Valid() || f.Category.Method() == MethodManual:
-			return Manifest{}, malformed("manifest: file %d: category %q", i, f.Category)
-		case f.Records < 0 || f.Bytes < 0 || f.StoredBytes < 0 || f.Neutralised < 0 || f.Repaired < 0:
-			return Manifest{}, malformed("manifest: file %d: a count below zero", i)
-		case !validDigest(f.SHA256) || !validDigest(f.StoredSHA256):
-			return Manifest{}, malformed("manifest: file %d: a digest is not 64 lowercase hex digits", i)
-		case f.Method != methodName(zip.Store) && f.Method != methodName(zip.Deflate):
-			return Manifest{}, malformed("manifest: file %d: method %q", i, f.Method)
+		if why := checkEntry(f); why != "" {
+			return Manifest{}, malformed("manifest: file %d (%q): %s", i, f.Path, why)
 		}
-		seen[fold(f.Path)] = true
+		if !names.claim(f.Path) {
+			return Manifest{}, malformed("manifest: file %d: %q repeats another path ignoring case, or another's folder is that file", i, f.Path)
+		}
 	}
 	return m, nil
+}
+
+// checkEntry says what is wrong with one file entry of a manifest on its
+// own, or returns "".
+func checkEntry(f FileEntry) string {
+	c := f.Category
+	switch {
+	case !safeEntry(f.Path):
+		return "unsafe path"
+	case !c.Valid() || c.Method() == MethodManual:
+		return fmt.Sprintf("category %q", c)
+	case c.Method() == MethodFiles && (!strings.HasPrefix(f.Path, c.Path()) || len(f.Path) == len(c.Path())),
+		c.Method() != MethodFiles && f.Path != c.Path():
+		return fmt.Sprintf("the path is not one of category %q", c)
+	case f.Records < 0 || f.Bytes < 0 || f.StoredBytes < 0 || f.Neutralised < 0 || f.Repaired < 0:
+		return "a count below zero"
+	case c.Method() == MethodFiles && f.Records != 1:
+		return fmt.Sprintf("a document of %d records", f.Records)
+	case f.Neutralised != 0 && c.Method() != MethodCSV,
+		f.Repaired != 0 && c.Method() != MethodCSV && c.Method() != MethodICalendar,
+		f.Original != "" && c.Method() != MethodFiles:
+		return fmt.Sprintf("a count or an original name category %q does not have", c)
+	case !validDigest(f.SHA256) || !validDigest(f.StoredSHA256):
+		return "a digest is not 64 lowercase hex digits"
+	case f.Method != methodName(zip.Store) && f.Method != methodName(zip.Deflate):
+		return fmt.Sprintf("method %q", f.Method)
+	case f.Method == methodName(zip.Store) && (f.StoredBytes != f.Bytes || f.StoredSHA256 != f.SHA256):
+		return "stored, but its stored form is not its content"
+	}
+	return ""
 }

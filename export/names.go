@@ -45,14 +45,22 @@ func fitElem(e string) string {
 }
 
 // isDevice reports whether Windows takes element e for a device: CON,
-// PRN, AUX, NUL, COM1 to COM9 or LPT1 to LPT9, in any case, alone or
-// before an extension, with or without spaces before the dot.
+// PRN, AUX, NUL, COM0 to COM9, LPT0 to LPT9, or COM or LPT with a
+// superscript 1, 2 or 3 (the list Microsoft's "Naming Files, Paths, and
+// Namespaces" gives), in any case, alone or before an extension, with or
+// without spaces before the dot.
 func isDevice(e string) bool {
 	base, _, _ := strings.Cut(strings.ToUpper(e), ".")
-	switch strings.TrimRight(base, " ") {
-	case "CON", "PRN", "AUX", "NUL",
-		"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-		"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9":
+	base = strings.TrimRight(base, " ")
+	switch base {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	}
+	if len(base) < 4 || base[:3] != "COM" && base[:3] != "LPT" {
+		return false
+	}
+	switch base[3:] {
+	case "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "\u00b9", "\u00b2", "\u00b3":
 		return true
 	}
 	return false
@@ -78,67 +86,112 @@ func cleanPath(name string) string {
 
 // namer gives every document a path of its own under a folder, unique even
 // on file systems that ignore case, where no file is also the folder of
-// another.
+// another. It keeps the paths as a tree of folded elements, so that naming
+// or claiming a path costs time in its length whatever the number of paths
+// before it, and remembers for each name the lowest number that may still
+// be free, so that n documents of one name cost time in n, not n squared.
 type namer struct {
-	dir   string
-	files map[string]bool // folded paths of files
-	dirs  map[string]bool // folded paths of folders
+	dir  string
+	root node
+}
+
+// node is one folded path element: a file, or a folder when it has
+// children.
+type node struct {
+	file     bool
+	children map[string]*node // by folded element
+	// next holds, per element as given and whether it is the path's last,
+	// the number from which name looks for a free name: every lower one
+	// is taken, and stays taken, since names are only ever added.
+	next map[nextKey]int
+}
+
+type nextKey struct {
+	elem string
+	last bool
+}
+
+// child returns the node of folded element k, made if new.
+func (d *node) child(k string) *node {
+	c := d.children[k]
+	if c == nil {
+		if d.children == nil {
+			d.children = map[string]*node{}
+		}
+		c = &node{}
+		d.children[k] = c
+	}
+	return c
 }
 
 func newNamer(dir string) *namer {
-	return &namer{dir: dir, files: map[string]bool{}, dirs: map[string]bool{}}
+	return &namer{dir: dir}
 }
 
-func fold(s string) string { return strings.ToLower(strings.ToUpper(s)) }
+// fold maps s to one case, as file systems that ignore case compare
+// names: upper then lower case, or for ASCII, which needs no more, lower
+// case (without a copy when s has no upper case letter).
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(strings.ToUpper(s))
+		}
+	}
+	return strings.ToLower(s)
+}
 
 // name returns the archive path for a document called original. An
-// element already taken gets a number, "report (2).pdf": the file itself
-// when a file or folder has its name, a folder when a file has its name.
+// element already taken gets a number, "report (2).pdf", the lowest free
+// one: the file itself when a file or folder has its name, a folder when a
+// file has its name.
 func (n *namer) name(original string) string {
 	elems := strings.Split(n.dir+cleanPath(original), "/")
-	for i := range elems {
-		last := i == len(elems)-1
-		for k := 1; ; k++ {
-			e := elems[i]
+	d := &n.root
+	for i, e := range elems {
+		key := nextKey{e, i == len(elems)-1}
+		k := max(d.next[key], 1)
+		for ; ; k++ {
+			c := e
 			if k > 1 {
-				e = numbered(e, k)
+				c = numbered(e, k)
 			}
-			p := fold(strings.Join(append(elems[:i:i], e), "/"))
-			if !n.files[p] && (!last || !n.dirs[p]) {
-				elems[i] = e
+			f := d.children[fold(c)]
+			if f == nil || !f.file && (!key.last || len(f.children) == 0) {
+				elems[i] = c
 				break
 			}
 		}
+		if d.next == nil {
+			d.next = map[nextKey]int{}
+		}
+		d.next[key] = k
+		d = d.child(fold(elems[i]))
 	}
-	p := strings.Join(elems, "/")
-	n.register(fold(p))
-	return p
+	d.file = true
+	return strings.Join(elems, "/")
 }
 
 // claim registers p as a file name and reports whether it was free: no
 // file or folder has its name ignoring case, and none of its folders is a
-// file.
+// file. p must be a path with no empty element.
 func (n *namer) claim(p string) bool {
-	k := fold(p)
-	if n.files[k] || n.dirs[k] {
-		return false
-	}
-	for d := path.Dir(k); d != "." && d != "/"; d = path.Dir(d) {
-		if n.files[d] {
+	elems := strings.Split(fold(p), "/")
+	d, i := &n.root, 0
+	for ; i < len(elems); i++ {
+		c := d.children[elems[i]]
+		if c == nil {
+			break
+		}
+		if c.file || i == len(elems)-1 {
 			return false
 		}
+		d = c
 	}
-	n.register(k)
+	for ; i < len(elems); i++ {
+		d = d.child(elems[i])
+	}
+	d.file = true
 	return true
-}
-
-// register records the folded path k as a file, and its parents as
-// folders.
-func (n *namer) register(k string) {
-	n.files[k] = true
-	for d := path.Dir(k); d != "." && d != "/"; d = path.Dir(d) {
-		n.dirs[d] = true
-	}
 }
 
 // numbered returns elem with " (k)" before its extension, its stem cut
@@ -161,15 +214,25 @@ func numbered(elem string, k int) string {
 }
 
 // safeEntry reports whether an archive entry name is a plain relative path
-// that cannot escape the folder it is extracted into (no zip slip): valid
-// UTF-8, no absolute path, no "." or ".." element, no backslash, no drive
-// letter or other colon, no control character.
+// that cannot escape the folder it is extracted into (no zip slip), and
+// that every common file system holds as it is, Windows included: valid
+// UTF-8, no absolute path, no empty, "." or ".." element, no backslash, no
+// drive letter or other colon, no control character and none of <>"|?*;
+// and no element longer than maxNameBytes, ending in a dot or a space
+// (Windows drops them, so "a.txt." would open "a.txt"), or naming a
+// device (CON, aux.txt). These are the names cleanPath makes.
 func safeEntry(name string) bool {
 	if !utf8.ValidString(name) || !fs.ValidPath(name) || name == "." {
 		return false
 	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f || r == '\\' || r == ':' {
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c < 0x20 || c == 0x7f, c == '\\', c == '<', c == '>', c == ':', c == '"', c == '|', c == '?', c == '*':
+			return false
+		}
+	}
+	for e := range strings.SplitSeq(name, "/") {
+		if len(e) > maxNameBytes || strings.HasSuffix(e, ".") || strings.HasSuffix(e, " ") || isDevice(e) {
 			return false
 		}
 	}

@@ -2,6 +2,7 @@ package export
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -128,17 +129,30 @@ func (r *Report) add(k ProblemKind, path, format string, args ...any) {
 	r.Problems = append(r.Problems, Problem{Kind: k, Path: path, Detail: fmt.Sprintf(format, args...)})
 }
 
-// maxManifest bounds the manifest Verify reads into memory: enough for
-// millions of documents.
-const maxManifest = 1 << 30
+// MaxManifestBytes bounds the manifest Verify reads into memory: 512 MiB,
+// about two million documents with names of ordinary length. Writer.Close
+// refuses to finish an archive whose manifest would be larger, and stores
+// the manifest uncompressed, so Verify never holds more of it than the
+// archive itself holds.
+const MaxManifestBytes = 512 << 20
 
 // Verify reads an archive back and checks it against its manifest (EXP-03):
 // every file listed is present, holds the bytes, the records and the
 // SHA-256 the manifest gives, in content and as stored; no entry is
-// unlisted; no name could escape the folder it is extracted into; and no
-// byte outside the files differs from what Writer writes. The error is
-// Report.Err: nil exactly when the archive passed. Verify extracts
-// nothing and writes nothing.
+// unlisted; no name could escape the folder it is extracted into, or is
+// one Windows would change or take for a device; and no byte outside the
+// files differs from what Writer writes. The error is Report.Err: nil
+// exactly when the archive passed. Verify extracts nothing and writes
+// nothing.
+//
+// Its cost is bounded by the archive, not by what a hostile one claims:
+// time linear in the archive's size, its number of entries and what its
+// files inflate to (each read at most to the size the manifest gives);
+// memory linear in the number of entries and the manifest's size, plus a
+// constant. The manifest must be stored uncompressed, as the writer stores
+// it, and hold at most MaxManifestBytes bytes; a calendar content line may
+// hold at most MaxCalendarLine bytes, unfolded. An archive that breaks a
+// bound fails verification.
 func Verify(r io.ReaderAt, size int64) (Report, error) {
 	var rep Report
 	zr, err := zip.NewReader(r, size)
@@ -146,13 +160,13 @@ func Verify(r io.ReaderAt, size int64) (Report, error) {
 		rep.add(ProblemUnreadable, "", "not a complete ZIP archive: %v", err)
 		return rep, rep.Err()
 	}
-	entries := map[string]*zip.File{}
+	entries := make(map[string]*zip.File, len(zr.File))
 	var manifest *zip.File
 	names := newNamer("")
 	for _, f := range zr.File {
 		switch {
 		case !safeEntry(f.Name) || strings.HasSuffix(f.Name, "/"):
-			rep.add(ProblemUnsafe, f.Name, "the name could escape the extraction folder")
+			rep.add(ProblemUnsafe, f.Name, "the name could escape the extraction folder, or is one Windows changes or takes for a device")
 			continue
 		case !names.claim(f.Name):
 			rep.add(ProblemUnsafe, f.Name, "the name repeats another entry's, or a file is also a folder, on a file system that ignores case")
@@ -167,7 +181,7 @@ func Verify(r io.ReaderAt, size int64) (Report, error) {
 		rep.add(ProblemNoManifest, ManifestPath, "the archive has no manifest: its writing did not finish")
 		return rep, rep.Err()
 	}
-	b, err := readAll(manifest)
+	b, err := readManifest(manifest, size)
 	if err == nil {
 		rep.Manifest, err = DecodeManifest(b)
 	}
@@ -176,35 +190,77 @@ func Verify(r io.ReaderAt, size int64) (Report, error) {
 		return rep, rep.Err()
 	}
 	m := rep.Manifest
-	stored := storedForms(zr, r, size, m, &rep)
+	v := newVerifier(size)
+	stored := v.storedForms(zr, r, size, m, &rep)
+	listed := make(map[string]bool, len(m.Files))
 	for _, fe := range m.Files {
+		listed[fe.Path] = true
 		f := entries[fe.Path]
 		if f == nil {
 			rep.add(ProblemMissing, fe.Path, "listed in the manifest, not in the archive")
 			continue
 		}
-		if checkFile(f, fe, stored[fe.Path], &rep) {
+		if v.checkFile(f, fe, stored[fe.Path], &rep) {
 			rep.Verified++
 		}
 	}
 	for _, f := range zr.File {
-		if _, listed := m.File(f.Name); !listed && f.Name != ManifestPath && entries[f.Name] != nil {
+		if !listed[f.Name] && f.Name != ManifestPath && entries[f.Name] != nil {
 			rep.add(ProblemExtra, f.Name, "in the archive, not in the manifest")
 		}
 	}
 	return rep, rep.Err()
 }
 
-func readAll(f *zip.File) ([]byte, error) {
-	if f.UncompressedSize64 > maxManifest {
-		return nil, fmt.Errorf("manifest of %d bytes is larger than %d", f.UncompressedSize64, maxManifest)
+// verifier holds the buffers Verify reuses from file to file, sized for
+// the archive: no larger than it, for a small one.
+type verifier struct {
+	copyBuf []byte
+	bufSize int
+	br      *bufio.Reader
+}
+
+// newVerifier returns a verifier for an archive of size bytes.
+func newVerifier(size int64) *verifier {
+	n := int(min(max(size, 4<<10), 64<<10))
+	return &verifier{copyBuf: make([]byte, min(n, 32<<10)), bufSize: n}
+}
+
+// reader returns a buffered reader of r, the same one for every file.
+func (v *verifier) reader(r io.Reader) *bufio.Reader {
+	if v.br == nil {
+		v.br = bufio.NewReaderSize(r, v.bufSize)
+	} else {
+		v.br.Reset(r)
+	}
+	return v.br
+}
+
+// readManifest reads the manifest entry f of an archive of size bytes: it
+// must be stored, as the writer stores it, and no larger than MaxManifestBytes
+// or the archive. It allocates its size once.
+func readManifest(f *zip.File, size int64) ([]byte, error) {
+	if f.Method != zip.Store {
+		return nil, fmt.Errorf("the manifest is compressed (method %d); the writer stores it", f.Method)
+	}
+	n := f.UncompressedSize64
+	if n > MaxManifestBytes || n != f.CompressedSize64 || n > uint64(size) {
+		return nil, fmt.Errorf("a manifest of %d bytes (%d stored) in an archive of %d bytes: more than %d, or more than the archive holds", n, f.CompressedSize64, size, MaxManifestBytes)
 	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(io.LimitReader(rc, maxManifest+1))
+	b := make([]byte, n+1)
+	got, err := io.ReadFull(rc, b)
+	switch {
+	case err == nil:
+		return nil, fmt.Errorf("the manifest holds more than the %d bytes its header gives", n)
+	case err != io.ErrUnexpectedEOF && err != io.EOF:
+		return nil, err
+	}
+	return b[:got], nil
 }
 
 // digest is the size and SHA-256 of some bytes.
@@ -217,7 +273,7 @@ type digest struct {
 // Writer writes, hashing every stored form on the way, and reports a layout
 // problem when the rebuilt bytes differ from the archive's. It returns the
 // stored form of each entry.
-func storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Report) map[string]digest {
+func (v *verifier) storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Report) map[string]digest {
 	out := make(map[string]digest, len(zr.File))
 	rebuilt := sha256.New()
 	zw := zip.NewWriter(rebuilt)
@@ -237,7 +293,7 @@ func storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Rep
 			continue
 		}
 		h := sha256.New()
-		n, err := io.Copy(io.MultiWriter(w, h), raw)
+		n, err := io.CopyBuffer(io.MultiWriter(w, h), raw, v.copyBuf)
 		if err != nil {
 			rep.add(ProblemUnreadable, f.Name, "%v", err)
 			ok = false
@@ -250,7 +306,7 @@ func storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Rep
 		return out
 	}
 	whole := sha256.New()
-	if _, err := io.Copy(whole, io.NewSectionReader(r, 0, size)); err != nil {
+	if _, err := io.CopyBuffer(whole, io.NewSectionReader(r, 0, size), v.copyBuf); err != nil {
 		rep.add(ProblemUnreadable, "", "%v", err)
 		return out
 	}
@@ -261,7 +317,7 @@ func storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Rep
 }
 
 // checkFile compares one entry with its manifest line.
-func checkFile(f *zip.File, fe FileEntry, st digest, rep *Report) bool {
+func (v *verifier) checkFile(f *zip.File, fe FileEntry, st digest, rep *Report) bool {
 	if methodName(f.Method) != fe.Method {
 		rep.add(ProblemAltered, fe.Path, "stored with method %d, the manifest says %s", f.Method, fe.Method)
 		return false
@@ -280,7 +336,7 @@ func checkFile(f *zip.File, fe FileEntry, st digest, rep *Report) bool {
 	// Reading stops one byte past the manifest's size: a file that
 	// decompresses to more is altered, however much more.
 	counted := &countingReader{r: io.TeeReader(io.LimitReader(rc, fe.Bytes+1), io.MultiWriter(h, crc))}
-	records, perr := countOf(fe.Category, counted)
+	records, perr := v.countOf(fe.Category, counted)
 	if _, err := io.Copy(io.Discard, counted); err != nil && perr == nil {
 		perr = err
 	}
@@ -302,16 +358,16 @@ func checkFile(f *zip.File, fe FileEntry, st digest, rep *Report) bool {
 }
 
 // countOf counts the records of a file of category c.
-func countOf(c Category, r io.Reader) (int64, error) {
+func (v *verifier) countOf(c Category, r io.Reader) (int64, error) {
 	switch c.Method() {
 	case MethodCSV:
-		n, err := countRecords(r)
+		n, err := countRecords(v.reader(r))
 		if err == nil && n == 0 {
 			err = malformed("a CSV file without its header row")
 		}
 		return n - 1, err
 	case MethodICalendar:
-		return countEvents(r)
+		return countEvents(v.reader(r))
 	}
 	if c.Method() != MethodFiles {
 		return 0, malformed("category %q has no files", c)

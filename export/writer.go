@@ -278,7 +278,10 @@ func (w *Writer) fail0(err error) error {
 // RFC 5545 iCalendar file (EXP-01). Times are written in UTC to the
 // second; text keeps its line breaks, and characters iCalendar cannot hold
 // become U+FFFD, counted in the manifest (Repaired). An event without a
-// start, or that ends before it starts, is refused.
+// start, with a year outside 1 to 9999, that ends before it starts, or
+// with a text whose content line would exceed MaxCalendarLine bytes, is
+// refused: ReadCalendar reads back exactly the events WriteCalendar
+// writes.
 func (w *Writer) WriteCalendar(events iter.Seq2[Event, error]) error {
 	if err := w.begin(Events, MethodICalendar); err != nil {
 		return err
@@ -359,10 +362,12 @@ type onlyReader struct{ r io.Reader }
 
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
-// Close writes the manifest as the archive's last entry and the ZIP's
-// directory, and returns the manifest. It does not close the destination.
-// After an earlier error it writes nothing more and returns that error,
-// with the manifest of the files finished so far.
+// Close writes the manifest as the archive's last entry, stored
+// uncompressed, and the ZIP's directory, and returns the manifest. It does
+// not close the destination. A manifest larger than MaxManifestBytes is
+// refused, and the archive left unfinished. After an earlier error it
+// writes nothing more and returns that error, with the manifest of the
+// files finished so far.
 func (w *Writer) Close() (Manifest, error) {
 	if w.err != nil {
 		return w.man, w.err
@@ -373,6 +378,9 @@ func (w *Writer) Close() (Manifest, error) {
 	b, err := w.man.Encode()
 	if err != nil {
 		return w.man, w.fail(err)
+	}
+	if len(b) > MaxManifestBytes {
+		return w.man, w.fail(tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "the manifest of %d files would take %d bytes, more than the %d Verify reads", len(w.man.Files), len(b), MaxManifestBytes))
 	}
 	fh := entryHeader(ManifestPath, zip.Store, w.man.At)
 	out, err := w.zw.CreateRaw(fh)
