@@ -283,7 +283,7 @@ func (s *Store) do(ctx context.Context, tx pgx.Tx, now time.Time, cmd fleet.Comm
 		}
 	}
 	if stepErr != nil {
-		if requestID != "" {
+		if requestID != "" && r.Outcome.Request != "" { // a step refused before it began (a time out of range) has no outcome to keep
 			if err := saveOutcome(ctx, tx, r.Outcome); err != nil {
 				return fleet.Ready{}, nil, nil, err
 			}

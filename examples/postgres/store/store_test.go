@@ -403,3 +403,32 @@ func TestClaimUsesIndex(t *testing.T) {
 		t.Errorf("the claim does not read the claim index in order:\n%s", text)
 	}
 }
+
+// A command at a time the library does not keep is refused before the
+// driver steps: nothing is written, not even an outcome, so the request
+// may be sent again at a valid time.
+func TestTimeOutOfRange(t *testing.T) {
+	pool := testPool(t)
+	ctx := context.Background()
+	st := New(pool, fleet.Default())
+	if _, err := st.Do(ctx, day0, fleet.NewAccount{ID: "bistro", Owner: "bo"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	before, outbox := readRow(t, pool, "bistro"), count(t, pool, "outbox")
+	far := time.Date(9500, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := st.Do(ctx, far, buy("bistro", "bo", plan.Basic, plan.Monthly), "req-far"); !errors.Is(err, tenancy.ErrInvalid) {
+		t.Fatalf("a purchase in 9500: %v, want invalid", err)
+	}
+	if after := readRow(t, pool, "bistro"); after != before {
+		t.Error("the refusal changed the row")
+	}
+	if n := count(t, pool, "outbox"); n != outbox {
+		t.Errorf("the refusal added %d effects", n-outbox)
+	}
+	if n := count(t, pool, "requests"); n != 0 {
+		t.Errorf("the refusal kept %d outcomes", n)
+	}
+	if _, err := st.Do(ctx, day0.Add(time.Hour), buy("bistro", "bo", plan.Basic, plan.Monthly), "req-far"); err != nil {
+		t.Errorf("the same request at a valid time: %v", err)
+	}
+}
