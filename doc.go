@@ -59,7 +59,14 @@
 // carrying the ID of the rule that refused it (for example "PLAN-02"), and
 // errors.Is matches one of the sentinels [ErrUnauthorized], [ErrInvalid],
 // [ErrNotFound], [ErrRefused] or [ErrTimeWentBack]. A refused command never
-// changes the state it was given.
+// changes the state it was given. Its text says the rule and the reason once,
+// "LIFE-08: account lyon is blocked ...": the kind is left to errors.Is. A
+// package's own kinds ([Kind]) read as themselves and match their parent.
+//
+// Data the library cannot use (a stored state that fails to decode, a policy
+// or catalog that breaks a rule) is not a refusal: it is an *[InvalidError],
+// "account state: ...", matching [ErrInvalid] and the package's sentinel.
+// [RuleOf] and [ReasonOf] read either.
 //
 // # Rules
 //

@@ -53,7 +53,8 @@ func TestRuleError(t *testing.T) {
 	if !errors.As(err, &re) || re.Rule != "PLAN-02" || re.Reason != "only administrators may" {
 		t.Fatalf("errors.As: %+v", re)
 	}
-	if got, want := err.Error(), "handler: PLAN-02: not authorized: only administrators may"; got != want {
+	// The rule and the reason, once: the kind is found with errors.Is.
+	if got, want := err.Error(), "handler: PLAN-02: only administrators may"; got != want {
 		t.Fatalf("Error() = %q, want %q", got, want)
 	}
 	if tenancy.RuleOf(err) != "PLAN-02" || tenancy.RuleOf(errors.New("x")) != "" {
@@ -62,6 +63,49 @@ func TestRuleError(t *testing.T) {
 	bare := tenancy.Refuse("", tenancy.ErrInvalid, "bad")
 	if bare.Error() != "invalid input: bad" || tenancy.RuleOf(bare) != "" {
 		t.Fatalf("a refusal without a rule: %q", bare.Error())
+	}
+	if tenancy.ReasonOf(err) != "only administrators may" || tenancy.ReasonOf(errors.New("x")) != "" {
+		t.Fatal("ReasonOf")
+	}
+}
+
+// A package's kind reads as itself and matches its parent.
+func TestKind(t *testing.T) {
+	blocked := tenancy.Kind("account blocked", tenancy.ErrRefused)
+	err := tenancy.Refuse("LIFE-08", blocked, "account %s is blocked", "lyon")
+	if !errors.Is(err, blocked) || !errors.Is(err, tenancy.ErrRefused) || errors.Is(err, tenancy.ErrInvalid) {
+		t.Errorf("errors.Is does not see the kind and its parent in %v", err)
+	}
+	if got, want := err.Error(), "LIFE-08: account lyon is blocked"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if got, want := tenancy.Refuse("", blocked, "lyon").Error(), "account blocked: lyon"; got != want {
+		t.Errorf("without a rule: %q, want %q", got, want)
+	}
+}
+
+// Invalid data names its kind and reason once, and its rule when one
+// owns it; it is not a refusal.
+func TestInvalidError(t *testing.T) {
+	corrupt := tenancy.Kind("account state", tenancy.ErrInvalid)
+	err := fmt.Errorf("load: %w", tenancy.Invalid("", corrupt, "updated %s is before since", "2026-01-01"))
+	var ie *tenancy.InvalidError
+	if !errors.As(err, &ie) || !errors.Is(err, corrupt) || !errors.Is(err, tenancy.ErrInvalid) {
+		t.Fatalf("errors.As/Is do not see the invalid data in %v", err)
+	}
+	var re *tenancy.RuleError
+	if errors.As(err, &re) {
+		t.Errorf("invalid data reads as a refusal: %v", err)
+	}
+	if got, want := err.Error(), "load: account state: updated 2026-01-01 is before since"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	policy := tenancy.Invalid("LIFE-02", tenancy.Kind("lifecycle policy", tenancy.ErrInvalid), "warning %d days before is listed twice", 7)
+	if got, want := policy.Error(), "lifecycle policy: LIFE-02: warning 7 days before is listed twice"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if tenancy.RuleOf(policy) != "LIFE-02" || tenancy.ReasonOf(policy) != "warning 7 days before is listed twice" {
+		t.Errorf("RuleOf %q, ReasonOf %q", tenancy.RuleOf(policy), tenancy.ReasonOf(policy))
 	}
 }
 

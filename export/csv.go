@@ -2,12 +2,13 @@ package export
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/tenancykit/tenancy"
 )
 
 // A cell a spreadsheet would run as a formula starts with one of these
@@ -95,7 +96,7 @@ func appendRecord(dst []byte, cells []string, n *csvCounts) []byte {
 
 // ErrMalformed is matched by every error of the decoders ReadTable,
 // ReadCalendar and DecodeManifest.
-var ErrMalformed = errors.New("malformed export file")
+var ErrMalformed = tenancy.Kind("malformed export file", tenancy.ErrInvalid)
 
 func malformed(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))

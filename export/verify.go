@@ -17,7 +17,7 @@ import (
 
 // ErrUnverified is matched by the error Verify returns for an archive that
 // fails verification.
-var ErrUnverified = fmt.Errorf("%w: export archive fails verification", tenancy.ErrInvalid)
+var ErrUnverified = tenancy.Kind("export archive fails verification", tenancy.ErrInvalid)
 
 // ProblemKind says what is wrong with an archive.
 type ProblemKind uint8

@@ -23,7 +23,7 @@ const SchemaVersion = 1
 
 // ErrCorrupt is matched by errors of decoding a driver value that breaks
 // an invariant; it wraps tenancy.ErrInvalid.
-var ErrCorrupt = fmt.Errorf("%w: driver state", tenancy.ErrInvalid)
+var ErrCorrupt = tenancy.Kind("driver state", tenancy.ErrInvalid)
 
 // Class says what the service does with an effect.
 type Class uint8
@@ -273,10 +273,10 @@ func (e Effect) MarshalJSON() ([]byte, error) {
 func (e *Effect) UnmarshalJSON(b []byte) error {
 	var j effectJSON
 	if err := strict.Decode(b, &j); err != nil {
-		return tenancy.Refuse("", ErrCorrupt, "effect: %v", err)
+		return tenancy.Invalid("", ErrCorrupt, "effect: %v", err)
 	}
 	bad := func(format string, args ...any) error {
-		return tenancy.Refuse("", ErrCorrupt, "effect: "+format, args...)
+		return tenancy.Invalid("", ErrCorrupt, "effect: "+format, args...)
 	}
 	if j.V != SchemaVersion {
 		return bad("schema version %d, want %d", j.V, SchemaVersion)

@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 // ErrMissing is matched by the error of a step that needs a state its
 // States do not hold: the store loads the key the error names (see
 // *MissingError) and runs the step again. It wraps tenancy.ErrInvalid.
-var ErrMissing = fmt.Errorf("%w: state not loaded", tenancy.ErrInvalid)
+var ErrMissing = tenancy.Kind("state not loaded", tenancy.ErrInvalid)
 
 // MissingError names a state a step needs and was not given.
 type MissingError struct{ Key Key }

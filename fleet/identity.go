@@ -47,17 +47,17 @@ func (i Identity) MarshalJSON() ([]byte, error) {
 func (i *Identity) UnmarshalJSON(b []byte) error {
 	var j identityJSON
 	if err := strict.Decode(b, &j); err != nil {
-		return tenancy.Refuse("", ErrCorrupt, "identity: %v", err)
+		return tenancy.Invalid("", ErrCorrupt, "identity: %v", err)
 	}
 	switch {
 	case j.V != SchemaVersion:
-		return tenancy.Refuse("", ErrCorrupt, "identity: schema version %d, want %d", j.V, SchemaVersion)
+		return tenancy.Invalid("", ErrCorrupt, "identity: schema version %d, want %d", j.V, SchemaVersion)
 	case j.User == "" || j.Since.IsZero() || j.Updated.Before(j.Since):
-		return tenancy.Refuse("", ErrCorrupt, "identity: a user, a creation time and a last change after it are needed")
+		return tenancy.Invalid("", ErrCorrupt, "identity: a user, a creation time and a last change after it are needed")
 	case !j.Forgotten.IsZero() && (j.Forgotten.Before(j.Since) || j.Forgotten.After(j.Updated)):
-		return tenancy.Refuse("", ErrCorrupt, "identity: forgotten at %v, outside its life", j.Forgotten)
+		return tenancy.Invalid("", ErrCorrupt, "identity: forgotten at %v, outside its life", j.Forgotten)
 	case !kept(j.Since) || !kept(j.Updated):
-		return tenancy.Refuse("", ErrCorrupt, "identity: a time outside the times the library keeps")
+		return tenancy.Invalid("", ErrCorrupt, "identity: a time outside the times the library keeps")
 	}
 	*i = Identity{User: j.User, Since: j.Since, Forgotten: j.Forgotten, Updated: j.Updated, Seq: j.Seq}
 	return nil

@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -33,7 +32,7 @@ type Memory struct {
 
 // ErrLimit is matched by the error of Memory.AdvanceTo when more deadlines
 // fall than its limit allows; it wraps tenancy.ErrRefused.
-var ErrLimit = fmt.Errorf("%w: too many deadlines", tenancy.ErrRefused)
+var ErrLimit = tenancy.Kind("too many deadlines", tenancy.ErrRefused)
 
 // NewMemory returns an empty store over e.
 func NewMemory(e *Engine) *Memory {

@@ -71,10 +71,10 @@ func (m Message) MarshalJSON() ([]byte, error) {
 func (m *Message) UnmarshalJSON(b []byte) error {
 	var j messageJSON
 	if err := strict.Decode(b, &j); err != nil {
-		return tenancy.Refuse("", ErrCorrupt, "message: %v", err)
+		return tenancy.Invalid("", ErrCorrupt, "message: %v", err)
 	}
 	bad := func(format string, args ...any) error {
-		return tenancy.Refuse("", ErrCorrupt, "message: "+format, args...)
+		return tenancy.Invalid("", ErrCorrupt, "message: "+format, args...)
 	}
 	if j.V != SchemaVersion {
 		return bad("schema version %d, want %d", j.V, SchemaVersion)

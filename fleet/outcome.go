@@ -122,13 +122,13 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 func (o *Outcome) UnmarshalJSON(b []byte) error {
 	var j outcomeJSON
 	if err := strict.Decode(b, &j); err != nil {
-		return tenancy.Refuse("", ErrCorrupt, "outcome: %v", err)
+		return tenancy.Invalid("", ErrCorrupt, "outcome: %v", err)
 	}
 	if j.V != SchemaVersion || j.Request == "" {
-		return tenancy.Refuse("", ErrCorrupt, "outcome: schema version %d with request %q", j.V, j.Request)
+		return tenancy.Invalid("", ErrCorrupt, "outcome: schema version %d with request %q", j.V, j.Request)
 	}
 	if !kept(j.At) {
-		return tenancy.Refuse("", ErrCorrupt, "outcome: at %v, outside the times the library keeps", j.At)
+		return tenancy.Invalid("", ErrCorrupt, "outcome: at %v, outside the times the library keeps", j.At)
 	}
 	*o = Outcome{Request: j.Request, Command: j.Command, At: j.At, Effects: j.Effects, Rule: j.Rule, Kind: j.Kind, Reason: j.Reason, Text: j.Text, KindText: j.KindTxt}
 	return nil

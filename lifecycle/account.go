@@ -163,7 +163,7 @@ func (a *Account) next() (time.Time, bool) {
 
 // ErrCorrupt is matched by errors of Account.Validate and of decoding an
 // account that breaks an invariant; it wraps tenancy.ErrInvalid.
-var ErrCorrupt = fmt.Errorf("%w: account state", tenancy.ErrInvalid)
+var ErrCorrupt = tenancy.Kind("account state", tenancy.ErrInvalid)
 
 // Validate checks the invariants an account holds whatever its policy: a
 // known stage, an owner among its administrators, unique users with known
@@ -175,7 +175,7 @@ var ErrCorrupt = fmt.Errorf("%w: account state", tenancy.ErrInvalid)
 // Engine.Check adds the checks that need the policy.
 func (a Account) Validate() error {
 	bad := func(format string, args ...any) error {
-		return tenancy.Refuse("", ErrCorrupt, format, args...)
+		return tenancy.Invalid("", ErrCorrupt, format, args...)
 	}
 	if a.ID == "" {
 		return bad("no account ID")
@@ -295,7 +295,7 @@ func derived(t time.Time) bool { return !t.Before(tenancy.MinTime) && t.Before(l
 // latest.
 func (a Account) validTimes() error {
 	bad := func(what string, t time.Time) error {
-		return tenancy.Refuse("", ErrCorrupt, "%s %v is outside the times the library keeps (%s to %s)",
+		return tenancy.Invalid("", ErrCorrupt, "%s %v is outside the times the library keeps (%s to %s)",
 			what, t, tenancy.MinTime.Format(time.DateOnly), tenancy.MaxTime.Format(time.DateOnly))
 	}
 	if err := tenancy.CheckTime(a.Updated, a.Location()); err != nil {

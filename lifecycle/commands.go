@@ -13,24 +13,24 @@ import (
 var (
 	// ErrDeleted: the account is deleted; no command can bring it back
 	// (LIFE-05).
-	ErrDeleted = fmt.Errorf("%w: account deleted", tenancy.ErrRefused)
+	ErrDeleted = tenancy.Kind("account deleted", tenancy.ErrRefused)
 	// ErrSuspended: the account is suspended; an administrator must restore
 	// it or buy a plan first (LIFE-04).
-	ErrSuspended = fmt.Errorf("%w: account suspended", tenancy.ErrRefused)
+	ErrSuspended = tenancy.Kind("account suspended", tenancy.ErrRefused)
 	// ErrBlocked: the account is blocked until its causes are removed
 	// (LIFE-08).
-	ErrBlocked = fmt.Errorf("%w: account blocked", tenancy.ErrRefused)
+	ErrBlocked = tenancy.Kind("account blocked", tenancy.ErrRefused)
 	// ErrNotConfirmed: an irreversible deletion needs the account's ID as
 	// confirmation (LIFE-07).
-	ErrNotConfirmed = fmt.Errorf("%w: deletion not confirmed", tenancy.ErrRefused)
+	ErrNotConfirmed = tenancy.Kind("deletion not confirmed", tenancy.ErrRefused)
 	// ErrAskSupport: self-service deletion is closed to this account; support
 	// deletes it on request (LIFE-07).
-	ErrAskSupport = fmt.Errorf("%w: ask support", tenancy.ErrRefused)
+	ErrAskSupport = tenancy.Kind("ask support", tenancy.ErrRefused)
 	// ErrInNetwork: the account is already in a branch network (NET-04).
-	ErrInNetwork = fmt.Errorf("%w: already in a network", tenancy.ErrRefused)
+	ErrInNetwork = tenancy.Kind("already in a network", tenancy.ErrRefused)
 	// ErrHeadLocked: the head's plan cannot change while branches are
 	// connected (NET-10).
-	ErrHeadLocked = fmt.Errorf("%w: branches are connected", tenancy.ErrRefused)
+	ErrHeadLocked = tenancy.Kind("branches are connected", tenancy.ErrRefused)
 )
 
 // Command is something an actor asks of an account. The commands are the

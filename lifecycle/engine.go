@@ -84,7 +84,7 @@ func (e *Engine) Check(a Account) error {
 	want := a
 	e.rearm(&want)
 	if !want.Deadline.Equal(a.Deadline) || !want.WarnAt.Equal(a.WarnAt) || a.Warned > len(e.warn) {
-		return tenancy.Refuse("", ErrCorrupt, "countdown to %v (warning %d at %v) does not follow the policy, which gives %v (at %v)",
+		return tenancy.Invalid("", ErrCorrupt, "countdown to %v (warning %d at %v) does not follow the policy, which gives %v (at %v)",
 			a.Deadline, a.Warned, a.WarnAt, want.Deadline, want.WarnAt)
 	}
 	return nil

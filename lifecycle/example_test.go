@@ -129,7 +129,7 @@ func ExampleEngine_Apply() {
 	// 2026-03-26 LIFE-01 activity to=ada deadline=2026-04-25
 	// suspension: 2026-04-25 10:30:00 next warning: 2026-04-18 10:30:00
 	// unchanged: 2026-04-01 09:00:00
-	// PLAN-02: not authorized: mallory is not a member of account acme
+	// PLAN-02: mallory is not a member of account acme
 }
 
 // A user's network identity outlives every account (LIFE-06): only the user
@@ -176,7 +176,7 @@ func Example_deleteAccount() {
 	_, _, err = eng.Apply(a, now.Add(time.Hour), lifecycle.Login{User: "ada"})
 	fmt.Println(errors.Is(err, lifecycle.ErrDeleted), tenancy.RuleOf(err))
 	// Output:
-	// LIFE-07: refused: deletion not confirmed: deleting acme is irreversible: export its data first (CRM contacts, deals and leads as CSV, tasks, calendar events, Drive files), then confirm with the account ID
+	// LIFE-07: deleting acme is irreversible: export its data first (CRM contacts, deals and leads as CSV, tasks, calendar events, Drive files), then confirm with the account ID
 	// true
 	// 2026-03-02 LIFE-07 purge data=CRM entries, tasks, activity stream posts, user accounts, documents, messages
 	// true LIFE-05

@@ -75,10 +75,10 @@ func (a Account) MarshalJSON() ([]byte, error) {
 func (a *Account) UnmarshalJSON(b []byte) error {
 	var j accountJSON
 	if err := strict.Decode(b, &j); err != nil {
-		return tenancy.Refuse("", ErrCorrupt, "%v", err)
+		return tenancy.Invalid("", ErrCorrupt, "%v", err)
 	}
 	if j.V != SchemaVersion {
-		return tenancy.Refuse("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
+		return tenancy.Invalid("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
 	}
 	loc := j.Sub.Location()
 	z := strict.Zone{Loc: loc}
@@ -95,7 +95,7 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 		}
 	}
 	if out.Stage == 0 {
-		return tenancy.Refuse("", ErrCorrupt, "unknown stage %q", j.Stage)
+		return tenancy.Invalid("", ErrCorrupt, "unknown stage %q", j.Stage)
 	}
 	for _, u := range j.Users {
 		out.Users = append(out.Users, User(u))
@@ -107,7 +107,7 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 		out.Scheduled = append(out.Scheduled, Block{Cause: bl.Cause, Since: in(bl.Since)})
 	}
 	if z.Unwritable {
-		return tenancy.Refuse("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", loc)
+		return tenancy.Invalid("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", loc)
 	}
 	if err := out.Validate(); err != nil {
 		return err

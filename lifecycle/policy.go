@@ -62,7 +62,7 @@ func DefaultPolicy() Policy {
 
 // ErrPolicy is matched by every error of Policy.Validate; it wraps
 // tenancy.ErrInvalid.
-var ErrPolicy = fmt.Errorf("%w: lifecycle policy", tenancy.ErrInvalid)
+var ErrPolicy = tenancy.Kind("lifecycle policy", tenancy.ErrInvalid)
 
 // MaxDays bounds every day count of a policy: ten years. A command's time
 // is before tenancy.MaxTime (9000-01-01), so every date the rules derive
@@ -74,7 +74,7 @@ const MaxDays = 3660
 // field and the rule it serves.
 func (p Policy) Validate() error {
 	bad := func(rule tenancy.RuleID, format string, args ...any) error {
-		return tenancy.Refuse(rule, ErrPolicy, format, args...)
+		return tenancy.Invalid(rule, ErrPolicy, format, args...)
 	}
 	switch {
 	case p.InactivityDays < 1 || p.InactivityDays > MaxDays:

@@ -2,7 +2,6 @@ package network
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 
@@ -15,22 +14,22 @@ import (
 var (
 	// ErrDisabled: the network does not operate while its head is not on an
 	// active Enterprise plan (NET-01, NET-09).
-	ErrDisabled = fmt.Errorf("%w: network disabled", tenancy.ErrRefused)
+	ErrDisabled = tenancy.Kind("network disabled", tenancy.ErrRefused)
 	// ErrZone: the account is in another domain zone (NET-03).
-	ErrZone = fmt.Errorf("%w: domain zone mismatch", tenancy.ErrRefused)
+	ErrZone = tenancy.Kind("domain zone mismatch", tenancy.ErrRefused)
 	// ErrInNetwork: the account is already in a network (NET-04).
 	ErrInNetwork = lifecycle.ErrInNetwork
 	// ErrMustBuy: a free account that was ever in a network must buy a
 	// commercial plan before it joins one (NET-06).
-	ErrMustBuy = fmt.Errorf("%w: buy a commercial plan first", tenancy.ErrRefused)
+	ErrMustBuy = tenancy.Kind("buy a commercial plan first", tenancy.ErrRefused)
 	// ErrHeadLocked: the head's plan cannot change while branches are
 	// connected (NET-10).
 	ErrHeadLocked = lifecycle.ErrHeadLocked
 	// ErrNotMember: the account is neither the head nor a listed branch.
-	ErrNotMember = fmt.Errorf("%w: not in this network", tenancy.ErrNotFound)
+	ErrNotMember = tenancy.Kind("not in this network", tenancy.ErrNotFound)
 	// ErrCap: the network has as many branches as the policy allows
 	// (NET-14).
-	ErrCap = fmt.Errorf("%w: too many branches", tenancy.ErrRefused)
+	ErrCap = tenancy.Kind("too many branches", tenancy.ErrRefused)
 )
 
 // Engine applies the NET rules under one policy, reading accounts through a

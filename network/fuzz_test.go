@@ -147,9 +147,9 @@ func FuzzNetworkJSON(f *testing.F) {
 			if !errors.Is(err, network.ErrCorrupt) || !errors.Is(err, tenancy.ErrInvalid) {
 				t.Fatalf("error %v does not match network.ErrCorrupt", err)
 			}
-			var re *tenancy.RuleError
-			if !errors.As(err, &re) {
-				t.Fatalf("error %v is not a *tenancy.RuleError", err)
+			var ie *tenancy.InvalidError
+			if !errors.As(err, &ie) || ie.Reason == "" {
+				t.Fatalf("error %v is not a *tenancy.InvalidError with a reason", err)
 			}
 			if after := nrDecodeState(t, got); after != before {
 				t.Fatalf("a refused decode changed the receiver:\nbefore %s\nafter  %s", before, after)

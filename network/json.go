@@ -2,7 +2,6 @@ package network
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/tenancykit/tenancy"
@@ -15,7 +14,7 @@ const SchemaVersion = 1
 
 // ErrCorrupt is matched by errors of decoding a network that breaks an
 // invariant; it wraps tenancy.ErrInvalid.
-var ErrCorrupt = fmt.Errorf("%w: network state", tenancy.ErrInvalid)
+var ErrCorrupt = tenancy.Kind("network state", tenancy.ErrInvalid)
 
 // latest is the first instant no state holds: a command or a standing
 // comes before tenancy.MaxTime, and the rules derive no date more than
@@ -75,9 +74,9 @@ func (n *Network) MarshalJSON() ([]byte, error) {
 func (n *Network) UnmarshalJSON(b []byte) error {
 	var j networkJSON
 	if err := strict.Decode(b, &j); err != nil {
-		return tenancy.Refuse("", ErrCorrupt, "%v", err)
+		return tenancy.Invalid("", ErrCorrupt, "%v", err)
 	}
-	bad := func(format string, args ...any) error { return tenancy.Refuse("", ErrCorrupt, format, args...) }
+	bad := func(format string, args ...any) error { return tenancy.Invalid("", ErrCorrupt, format, args...) }
 	if j.V != SchemaVersion {
 		return bad("schema version %d, want %d", j.V, SchemaVersion)
 	}

@@ -1,8 +1,6 @@
 package network
 
 import (
-	"fmt"
-
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/lifecycle"
 )
@@ -37,7 +35,7 @@ func DefaultPolicy() Policy { return Policy{TrialDays: 15, GraceDays: 15} }
 
 // ErrPolicy is matched by every error of Policy.Validate; it wraps
 // tenancy.ErrInvalid.
-var ErrPolicy = fmt.Errorf("%w: network policy", tenancy.ErrInvalid)
+var ErrPolicy = tenancy.Kind("network policy", tenancy.ErrInvalid)
 
 // Validate reports the first field of p that is out of range: TrialDays
 // from 1 to MaxTrialDays, GraceDays from 0 to MaxGraceDays, MaxBranches
@@ -45,11 +43,11 @@ var ErrPolicy = fmt.Errorf("%w: network policy", tenancy.ErrInvalid)
 func (p Policy) Validate() error {
 	switch {
 	case p.TrialDays < 1 || p.TrialDays > MaxTrialDays:
-		return tenancy.Refuse("NET-06", ErrPolicy, "TrialDays is %d, want 1 to %d", p.TrialDays, MaxTrialDays)
+		return tenancy.Invalid("NET-06", ErrPolicy, "TrialDays is %d, want 1 to %d", p.TrialDays, MaxTrialDays)
 	case p.GraceDays < 0 || p.GraceDays > MaxGraceDays:
-		return tenancy.Refuse("NET-07", ErrPolicy, "GraceDays is %d, want 0 to %d", p.GraceDays, MaxGraceDays)
+		return tenancy.Invalid("NET-07", ErrPolicy, "GraceDays is %d, want 0 to %d", p.GraceDays, MaxGraceDays)
 	case p.MaxBranches < 0:
-		return tenancy.Refuse("NET-14", ErrPolicy, "MaxBranches is %d, want 0 (unlimited) or more", p.MaxBranches)
+		return tenancy.Invalid("NET-14", ErrPolicy, "MaxBranches is %d, want 0 (unlimited) or more", p.MaxBranches)
 	}
 	return nil
 }

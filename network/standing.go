@@ -308,7 +308,7 @@ func (e *Engine) Observe(n *Network, acc lifecycle.Account, now time.Time) ([]Ef
 	}
 	if b := n.branches[acc.ID]; b != nil && b.Status == Connected && acc.Stage == lifecycle.StageActive &&
 		acc.Sub.Status == plan.StatusFree && acc.Sub.FreeSince.Before(b.Since) && acc.Seq > b.Seen {
-		return nil, tenancy.Refuse("NET-02", ErrCorrupt, "%s is listed as connected since %v but has been on the free plan since %v", acc.ID, b.Since, acc.Sub.FreeSince)
+		return nil, tenancy.Invalid("NET-02", ErrCorrupt, "%s is listed as connected since %v but has been on the free plan since %v", acc.ID, b.Since, acc.Sub.FreeSince)
 	}
 	s := e.StandingOf(acc)
 	if s.Network == "" {

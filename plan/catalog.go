@@ -158,10 +158,10 @@ type Catalog struct {
 // Catalog.UnmarshalJSON. It wraps tenancy.ErrInvalid, and the error is a
 // *tenancy.RuleError naming PLAN-01. (json.Unmarshal reports malformed JSON
 // with its own syntax error before any catalog is decoded.)
-var ErrCatalog = fmt.Errorf("%w: plan catalog", tenancy.ErrInvalid)
+var ErrCatalog = tenancy.Kind("plan catalog", tenancy.ErrInvalid)
 
 func catalogError(problems []string) error {
-	return tenancy.Refuse("PLAN-01", ErrCatalog, "%s", strings.Join(problems, "; "))
+	return tenancy.Invalid("PLAN-01", ErrCatalog, "%s", strings.Join(problems, "; "))
 }
 
 // NewCatalog validates plans and returns them as a catalog (PLAN-01). It

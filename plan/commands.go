@@ -13,20 +13,20 @@ import (
 // errors.Is(err, tenancy.ErrRefused) matches ErrPendingChange too.
 var (
 	// ErrUnknownPlan: the command names a plan the catalog lacks (PLAN-01).
-	ErrUnknownPlan = fmt.Errorf("%w: unknown plan", tenancy.ErrNotFound)
+	ErrUnknownPlan = tenancy.Kind("unknown plan", tenancy.ErrNotFound)
 	// ErrTrialUsed: the account has had its trial (PLAN-10).
-	ErrTrialUsed = fmt.Errorf("%w: trial already used", tenancy.ErrRefused)
+	ErrTrialUsed = tenancy.Kind("trial already used", tenancy.ErrRefused)
 	// ErrPendingChange: a change is already waiting for period end; only one
 	// may (PLAN-03).
-	ErrPendingChange = fmt.Errorf("%w: a change is already pending", tenancy.ErrRefused)
+	ErrPendingChange = tenancy.Kind("a change is already pending", tenancy.ErrRefused)
 	// ErrTooEarly: the renewal window has not opened yet (PLAN-03).
-	ErrTooEarly = fmt.Errorf("%w: too early to renew", tenancy.ErrRefused)
+	ErrTooEarly = tenancy.Kind("too early to renew", tenancy.ErrRefused)
 	// ErrOnPremise: on-premise licences are not cancelled or downgraded
 	// self-service; the account manager handles them (PLAN-12).
-	ErrOnPremise = fmt.Errorf("%w: on-premise licence", tenancy.ErrRefused)
+	ErrOnPremise = tenancy.Kind("on-premise licence", tenancy.ErrRefused)
 	// ErrStatus: the subscription's status does not allow the command (a
 	// purchase while paying, a payment while nothing is due).
-	ErrStatus = fmt.Errorf("%w: not allowed in this status", tenancy.ErrRefused)
+	ErrStatus = tenancy.Kind("not allowed in this status", tenancy.ErrRefused)
 )
 
 // Command is something an actor asks of a subscription. The commands are the

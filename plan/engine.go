@@ -23,13 +23,13 @@ type Engine struct {
 // the catalog currency's minor unit (PLAN-06).
 func NewEngine(c *Catalog, p Policy) (*Engine, error) {
 	if c == nil || len(c.plans) == 0 {
-		return nil, tenancy.Refuse("PLAN-01", ErrCatalog, "no catalog")
+		return nil, tenancy.Invalid("PLAN-01", ErrCatalog, "no catalog")
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if !c.currency.Whole(p.Refund.Fee) {
-		return nil, tenancy.Refuse("PLAN-06", ErrPolicy, "Refund.Fee %s is finer than the %s minor unit", p.Refund.Fee, c.currency.Code)
+		return nil, tenancy.Invalid("PLAN-06", ErrPolicy, "Refund.Fee %s is finer than the %s minor unit", p.Refund.Fee, c.currency.Code)
 	}
 	return &Engine{catalog: c, policy: p, free: &c.plans[c.free]}, nil
 }
@@ -68,7 +68,7 @@ func (e *Engine) Check(s Subscription) error {
 	}
 	p := e.catalog.lookup(s.Plan)
 	if p == nil {
-		return tenancy.Refuse("PLAN-01", ErrCorrupt, "plan %q is not in the catalog", s.Plan)
+		return tenancy.Invalid("PLAN-01", ErrCorrupt, "plan %q is not in the catalog", s.Plan)
 	}
 	want := map[Status]func(Kind) bool{
 		StatusFree:   func(k Kind) bool { return k == KindFree },
@@ -77,27 +77,27 @@ func (e *Engine) Check(s Subscription) error {
 		StatusGrace:  Kind.Paid,
 	}[s.Status]
 	if !want(p.Kind) {
-		return tenancy.Refuse("PLAN-01", ErrCorrupt, "status %s on a %s plan", s.Status, p.Kind)
+		return tenancy.Invalid("PLAN-01", ErrCorrupt, "status %s on a %s plan", s.Status, p.Kind)
 	}
 	if s.Paying() {
 		if _, ok := p.Prices.For(s.Period); !ok {
-			return tenancy.Refuse("PLAN-01", ErrCorrupt, "plan %s is not sold %s", p.ID, s.Period)
+			return tenancy.Invalid("PLAN-01", ErrCorrupt, "plan %s is not sold %s", p.ID, s.Period)
 		}
 	}
 	if s.Pending.Kind == ChangeDowngrade {
 		t := e.catalog.lookup(s.Pending.Plan)
 		if t == nil || !t.Kind.Paid() {
-			return tenancy.Refuse("PLAN-01", ErrCorrupt, "pending downgrade to %q, not a paid plan of the catalog", s.Pending.Plan)
+			return tenancy.Invalid("PLAN-01", ErrCorrupt, "pending downgrade to %q, not a paid plan of the catalog", s.Pending.Plan)
 		}
 		// It would renew for nothing at period end (PLAN-03, PLAN-05).
 		if _, ok := t.Prices.For(s.Pending.Period); !ok {
-			return tenancy.Refuse("PLAN-03", ErrCorrupt, "pending downgrade to %s %s, which is not sold", t.ID, s.Pending.Period)
+			return tenancy.Invalid("PLAN-03", ErrCorrupt, "pending downgrade to %s %s, which is not sold", t.ID, s.Pending.Period)
 		}
 	}
 	cur := e.catalog.currency
 	for _, m := range s.amounts() {
 		if !cur.Whole(m.d) {
-			return tenancy.Refuse("PLAN-06", ErrCorrupt, "%s %s is finer than the %s minor unit", m.name, m.d, cur.Code)
+			return tenancy.Invalid("PLAN-06", ErrCorrupt, "%s %s is finer than the %s minor unit", m.name, m.d, cur.Code)
 		}
 	}
 	return nil

@@ -252,7 +252,7 @@ func ExampleNewCatalog() {
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, plan.ErrCatalog), errors.Is(err, tenancy.ErrInvalid), tenancy.RuleOf(err))
 	// Output:
-	// PLAN-01: invalid input: plan catalog: plan team: limit storage_bytes is 0, want a positive number or Unlimited (-1); plan team: monthly price 9.999 is finer than the USD minor unit
+	// plan catalog: PLAN-01: plan team: limit storage_bytes is 0, want a positive number or Unlimited (-1); plan team: monthly price 9.999 is finer than the USD minor unit
 	// true true PLAN-01
 }
 

@@ -74,14 +74,14 @@ func (s Subscription) MarshalJSON() ([]byte, error) {
 func (s *Subscription) UnmarshalJSON(b []byte) error {
 	var j subscriptionJSON
 	if err := strict.Decode(b, &j); err != nil {
-		return tenancy.Refuse("", ErrCorrupt, "%v", err)
+		return tenancy.Invalid("", ErrCorrupt, "%v", err)
 	}
 	if j.V != SchemaVersion {
-		return tenancy.Refuse("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
+		return tenancy.Invalid("", ErrCorrupt, "schema version %d, want %d", j.V, SchemaVersion)
 	}
 	loc, err := time.LoadLocation(j.Zone)
 	if err != nil || j.Zone == "" {
-		return tenancy.Refuse("", ErrCorrupt, "time zone %q cannot be loaded", j.Zone)
+		return tenancy.Invalid("", ErrCorrupt, "time zone %q cannot be loaded", j.Zone)
 	}
 	status := Status(0)
 	for st := StatusFree; st <= StatusGrace; st++ {
@@ -104,10 +104,10 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 		FreeSince: in(j.FreeSince), Updated: in(j.Updated), Seq: j.Seq,
 	}
 	if status == 0 {
-		return tenancy.Refuse("", ErrCorrupt, "unknown status %q", j.Status)
+		return tenancy.Invalid("", ErrCorrupt, "unknown status %q", j.Status)
 	}
 	if z.Unwritable {
-		return tenancy.Refuse("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", j.Zone)
+		return tenancy.Invalid("", ErrCorrupt, "a time cannot be written in zone %s as RFC 3339", j.Zone)
 	}
 	if err := out.Validate(); err != nil {
 		return err

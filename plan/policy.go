@@ -130,13 +130,13 @@ const MaxDays = 36600
 
 // ErrPolicy is matched by every error of Policy.Validate; it wraps
 // tenancy.ErrInvalid.
-var ErrPolicy = fmt.Errorf("%w: plan policy", tenancy.ErrInvalid)
+var ErrPolicy = tenancy.Kind("plan policy", tenancy.ErrInvalid)
 
 // Validate reports the first field of p that is out of range, naming the
 // field and the rule it serves.
 func (p Policy) Validate() error {
 	bad := func(rule tenancy.RuleID, format string, args ...any) error {
-		return tenancy.Refuse(rule, ErrPolicy, format, args...)
+		return tenancy.Invalid(rule, ErrPolicy, format, args...)
 	}
 	switch {
 	case p.TrialDays < 1 || p.TrialDays > MaxTrialDays:

@@ -167,7 +167,7 @@ func (s Subscription) NextDeadline() (time.Time, bool) {
 
 // ErrCorrupt is matched by errors of Subscription.Validate and of decoding a
 // subscription that breaks an invariant; it wraps tenancy.ErrInvalid.
-var ErrCorrupt = fmt.Errorf("%w: subscription state", tenancy.ErrInvalid)
+var ErrCorrupt = tenancy.Kind("subscription state", tenancy.ErrInvalid)
 
 // Validate checks the invariants a subscription holds whatever its catalog:
 // fields that belong to another status are zero, periods run forward (a
@@ -181,7 +181,7 @@ var ErrCorrupt = fmt.Errorf("%w: subscription state", tenancy.ErrInvalid)
 // the catalog.
 func (s Subscription) Validate() error {
 	bad := func(format string, args ...any) error {
-		return tenancy.Refuse("", ErrCorrupt, format, args...)
+		return tenancy.Invalid("", ErrCorrupt, format, args...)
 	}
 	if s.Plan == "" {
 		return bad("no plan")

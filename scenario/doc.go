@@ -50,7 +50,7 @@
 // fills. A command that produces nothing prints "ok". A command the rules
 // refuse prints "refused " and the error, which names the rule:
 //
-//	refused PLAN-02: not authorized: only an account administrator may cancel the subscription; bob (employee) is not one
+//	refused PLAN-02: only an account administrator may cancel the subscription; bob (employee) is not one
 //
 // The world has one clock. It starts at the first at= and only moves
 // forward: a command with at=TIME, and "advance TIME", first fire every

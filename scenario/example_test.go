@@ -48,7 +48,7 @@ trial acme
 	//
 	// trial acme
 	// ----
-	// refused PLAN-10: refused: trial already used: the account already had its trial; buy a plan instead
+	// refused PLAN-10: the account already had its trial; buy a plan instead
 	// 4 blocks differ from the file
 }
 

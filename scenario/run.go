@@ -140,8 +140,8 @@ func (w *world) setEngines(pl *plan.Engine, lp lifecycle.Policy, np network.Poli
 }
 
 // handler runs one command. It reads its arguments, calls w.begin, and
-// acts. A *tenancy.RuleError it returns is printed as a refusal; any other
-// error stops the replay.
+// acts. A *tenancy.RuleError or *tenancy.InvalidError it returns is
+// printed as a refusal; any other error stops the replay.
 type handler func(w *world, a *args) error
 
 // run replays one block and returns its output.
@@ -150,9 +150,12 @@ func (w *world) run(b Block) ([]string, error) {
 	a := &args{verb: b.verb, toks: b.args, input: b.Input, used: make([]bool, len(b.args))}
 	err := commands[b.verb].run(w, a)
 	var re *tenancy.RuleError
+	var ie *tenancy.InvalidError
 	switch {
 	case errors.As(err, &re):
 		w.printf("refused %v", re)
+	case errors.As(err, &ie):
+		w.printf("refused %v", ie)
 	case err != nil:
 		return nil, err
 	}

@@ -210,7 +210,7 @@ func TestRefusalIsOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"refused PLAN-02: not authorized: only an account administrator may cancel the subscription; bob (employee) is not one"}
+	want := []string{"refused PLAN-02: only an account administrator may cancel the subscription; bob (employee) is not one"}
 	if !cmp.Equal(res.Actual[2], want) {
 		t.Errorf("cancel by an employee printed %q, want %q", res.Actual[2], want)
 	}
