@@ -5,7 +5,7 @@
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 if [ -z "$(pg_bin)" ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
+  [ -n "${APT_UPDATED:-}" ] || apt-get update -qq
   apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 PG_BIN=$(pg_bin)

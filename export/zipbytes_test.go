@@ -117,16 +117,18 @@ func zbCheck(t *testing.T, data []byte, m export.Manifest) {
 		switch {
 		case c.name != want.Path:
 			t.Fatalf("entry %d is %q, the manifest's %q", i, c.name, want.Path)
-		case c.madeBy != 20 || c.needed != 20:
-			t.Fatalf("%s: made by version %#04x, needs %#04x; want 20 (MS-DOS, 2.0) and 20", c.name, c.madeBy, c.needed)
+		case c.madeBy != 0x0314 || c.needed != 20:
+			t.Fatalf("%s: made by version %#04x, needs %#04x; want 0x0314 (Unix, 2.0) and 20", c.name, c.madeBy, c.needed)
 		case c.flags != wantFlags:
 			t.Fatalf("%s: flags %#04x, want %#04x", c.name, c.flags, wantFlags)
 		case c.method != wantMethod:
 			t.Fatalf("%s: method %d, the manifest says %s", c.name, c.method, want.Method)
 		case c.date != date || c.time != clock:
 			t.Fatalf("%s: date %#04x time %#04x, want %#04x %#04x for %s", c.name, c.date, c.time, date, clock, m.At.UTC())
-		case c.extra != 0 || c.comment != 0 || c.disk != 0 || c.internal != 0 || c.external != 0:
-			t.Fatalf("%s: extra %d, comment %d, disk %d, attributes %d and %d; want all 0", c.name, c.extra, c.comment, c.disk, c.internal, c.external)
+		case c.extra != 0 || c.comment != 0 || c.disk != 0 || c.internal != 0:
+			t.Fatalf("%s: extra %d, comment %d, disk %d, internal attributes %d; want all 0", c.name, c.extra, c.comment, c.disk, c.internal)
+		case c.external != 0o100644<<16:
+			t.Fatalf("%s: external attributes %#08x, want a regular file 0644 (%#08x)", c.name, c.external, uint32(0o100644<<16))
 		case int(c.offset) != local.off:
 			t.Fatalf("%s: the directory puts it at %d, it follows the previous entry at %d", c.name, c.offset, local.off)
 		}

@@ -7,12 +7,25 @@ import (
 	"time"
 )
 
+// madeByUnix is the "version made by" of every entry: made on Unix (the
+// high byte, 3) by a ZIP 2.0 writer. Info-ZIP's unzip and zipinfo decode
+// the names of entries made on MS-DOS from the DOS code page, ignoring the
+// UTF-8 flag, and so garbled every name that is not ASCII; for Unix
+// entries they honour the flag.
+const madeByUnix = 3<<8 | 20
+
+// regularFile is the external attributes of every entry: a regular file,
+// readable by all and writable by its owner (0644) once extracted, in the
+// Unix form (the high 16 bits) that madeByUnix announces.
+const regularFile = 0o100644 << 16
+
 // entryHeader is the header of every entry this package writes: a data
 // descriptor after the data, the UTF-8 flag for a name that is not ASCII,
-// the time in MS-DOS form, no extra field. Verify rebuilds the same headers
-// to check that no byte outside the files changed.
+// made on Unix as a regular file, the time in MS-DOS form, no extra
+// field. Verify rebuilds the same headers to check that no byte outside
+// the files changed.
 func entryHeader(name string, method uint16, at time.Time) *zip.FileHeader {
-	fh := &zip.FileHeader{Name: name, Method: method, Flags: 0x8, CreatorVersion: 20, ReaderVersion: 20}
+	fh := &zip.FileHeader{Name: name, Method: method, Flags: 0x8, CreatorVersion: madeByUnix, ReaderVersion: 20, ExternalAttrs: regularFile}
 	for i := 0; i < len(name); i++ {
 		if name[i] >= 0x80 {
 			fh.Flags |= 0x800
