@@ -99,3 +99,50 @@ func TestUnzip_EXP03_NamesAndBytes(t *testing.T) {
 		}
 	}
 }
+
+// An archive written before entries were made on Unix (made by MS-DOS,
+// no external attributes, in the central directory) still verifies;
+// another host in the same field is a layout problem (EXP-03).
+func TestVerify_EXP03_OlderEntriesStillVerify(t *testing.T) {
+	at := time.Date(2026, 11, 22, 10, 30, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	w, err := export.NewWriter(&buf, "acme", at, export.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteFiles(rtSeq(export.File{Name: "Ünïcödé.txt", Body: strings.NewReader("ü")})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// patch rewrites every central directory record's "version made by"
+	// (offset 4) and external attributes (offset 38).
+	patch := func(madeBy uint16, external uint32) []byte {
+		b := bytes.Clone(buf.Bytes())
+		n := 0
+		for i := 0; i+46 <= len(b); i++ {
+			if b[i] == 'P' && b[i+1] == 'K' && b[i+2] == 1 && b[i+3] == 2 {
+				b[i+4], b[i+5] = byte(madeBy), byte(madeBy>>8)
+				b[i+38], b[i+39], b[i+40], b[i+41] = byte(external), byte(external>>8), byte(external>>16), byte(external>>24)
+				n++
+			}
+		}
+		if n < 2 {
+			t.Fatalf("found %d central directory records, want the file's and the manifest's", n)
+		}
+		return b
+	}
+	if _, err := export.Verify(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err != nil {
+		t.Fatalf("the archive as written: %v", err)
+	}
+	old := patch(20, 0)
+	if _, err := export.Verify(bytes.NewReader(old), int64(len(old))); err != nil {
+		t.Errorf("an archive with entries made on MS-DOS: %v", err)
+	}
+	other := patch(0x0A14, 0)
+	rep, err := export.Verify(bytes.NewReader(other), int64(len(other)))
+	if err == nil || !slices.ContainsFunc(rep.Problems, func(p export.Problem) bool { return p.Kind == export.ProblemLayout }) {
+		t.Errorf("entries made by another host: %v, want a layout problem", err)
+	}
+}

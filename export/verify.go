@@ -270,7 +270,7 @@ type digest struct {
 }
 
 // storedForms rebuilds the archive from its entries with the headers
-// Writer writes, hashing every stored form on the way, and reports a layout
+// Writer writes (or wrote, before entries were made on Unix), hashing every stored form on the way, and reports a layout
 // problem when the rebuilt bytes differ from the archive's. It returns the
 // stored form of each entry.
 func (v *verifier) storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Report) map[string]digest {
@@ -286,6 +286,11 @@ func (v *verifier) storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Mani
 			continue
 		}
 		fh := entryHeader(f.Name, f.Method, m.At)
+		if f.CreatorVersion == madeByDOS && f.ExternalAttrs == 0 {
+			// Written before entries were made on Unix: the same
+			// archive in every other byte.
+			fh.CreatorVersion, fh.ExternalAttrs = madeByDOS, 0
+		}
 		w, err := zw.CreateRaw(fh)
 		if err != nil {
 			rep.add(ProblemLayout, f.Name, "%v", err)

@@ -14,6 +14,10 @@ import (
 // entries they honour the flag.
 const madeByUnix = 3<<8 | 20
 
+// madeByDOS is the "version made by" of the entries of archives written
+// before madeByUnix, which Verify still accepts.
+const madeByDOS = 20
+
 // regularFile is the external attributes of every entry: a regular file,
 // readable by all and writable by its owner (0644) once extracted, in the
 // Unix form (the high 16 bits) that madeByUnix announces.
