@@ -385,12 +385,9 @@ func arVerify(data []byte) (export.Report, error) {
 	return export.Verify(bytes.NewReader(data), int64(len(data)))
 }
 
-// arRisky is the neutralisation rule, stated independently: after any
-// leading apostrophes the cell starts with = + - @ tab or CR.
-func arRisky(cell string) bool {
-	rest := strings.TrimLeft(cell, "'")
-	return rest != "" && strings.ContainsAny(rest[:1], "=+-@\t\r")
-}
+// arRisky is the default neutralisation rule (NeutraliseFormulas), stated
+// independently in csvpolicy_test.go.
+func arRisky(cell string) bool { return cpRisky(cell, export.NeutraliseFormulas) }
 
 // arNeedsRepair reports whether iCalendar TEXT cannot hold s as it is:
 // invalid UTF-8, or a control character other than tab, CR and LF.

@@ -2,57 +2,233 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"iter"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tenancykit/tenancy"
 )
 
-// A cell a spreadsheet would run as a formula starts with one of these
-// bytes. Such cells are neutralised with a leading apostrophe, which every
-// spreadsheet reads as "this is text".
-func formulaStart(b byte) bool {
-	switch b {
-	case '=', '+', '-', '@', '\t', '\r':
+// Neutralise is how Writer.WriteTable keeps a spreadsheet from running a
+// CSV cell as a formula (CSV injection), chosen with Options.Neutralise and
+// named in the manifest (Manifest.Neutralisation). Every policy that
+// changes cells is undone by ReadTableAs given the same policy.
+//
+// A cell "could start a formula" when it starts with a tab or a carriage
+// return (OWASP lists both), or when its first non-blank character is =,
+// +, - or @, or one of the characters Unicode compatibility folds to them
+// (full-width ＝＋－＠, small ﹦﹢﹣﹫, super- and subscript ⁺⁼₊₌), which some
+// spreadsheets map. Blank is Unicode white space (spaces, tabs, CR, LF,
+// no-break and ideographic spaces), control characters and invisible
+// format characters such as U+200B and U+FEFF: LibreOffice's "trim spaces"
+// option, for one, evaluates " =1+1".
+//
+// What the spreadsheets show of the apostrophe, as their vendors and
+// users publish it (Excel and Google Sheets were not run for this; the
+// LibreOffice behaviour is the one reported in issue 13 and is checked by
+// the developer-run LibreOffice script, see docs/decisions.md): Excel
+// takes a leading apostrophe as its text prefix, hides it and shows the
+// rest as text; LibreOffice Calc shows it ('+49 30 1234) and keeps the
+// cell as text; Google Sheets is reported to show it as LibreOffice does.
+// None of them runs the cell as a formula.
+type Neutralise uint8
+
+const (
+	// NeutraliseFormulas, the default, prefixes with one apostrophe every
+	// cell that could start a formula, except a plain negative number: a
+	// minus sign, an integer part (0, or digits not starting with 0), an
+	// optional decimal point and digits, at most 15 digits in all, as in
+	// "-3" or "-12.50". Every spreadsheet reads such a cell as the
+	// number, and no formula can be written that way, so it is data, shown
+	// as the user typed it. "+49 30 1234" and "+4930 1234" are neutralised:
+	// a plus sign starts a formula in Excel, and a phone number that lost
+	// its plus would be wrong.
+	NeutraliseFormulas Neutralise = iota
+	// NeutraliseStrict is OWASP's advice to the letter: every cell that
+	// could start a formula gets the apostrophe, negative numbers too,
+	// which then read as text.
+	NeutraliseStrict
+	// NeutraliseOff writes every cell as it is. It is only for consumers
+	// that are not spreadsheets (a database import, a script): a
+	// spreadsheet opening such a file runs its formulas.
+	NeutraliseOff
+	// neutraliseLegacy is the rule of archives written before issue 13
+	// ("apostrophe"): a formula byte (=, +, -, @, tab, CR) first, after
+	// any apostrophes. It can be read, not written.
+	neutraliseLegacy
+)
+
+// Neutralisation is the name the manifest gives the default policy,
+// NeutraliseFormulas.
+const Neutralisation = "apostrophe-formulas"
+
+// String returns the policy's name in the manifest: "apostrophe-formulas",
+// "apostrophe-strict", "off", or "apostrophe" for archives written before
+// the policies had names.
+func (n Neutralise) String() string {
+	switch n {
+	case NeutraliseFormulas:
+		return Neutralisation
+	case NeutraliseStrict:
+		return "apostrophe-strict"
+	case NeutraliseOff:
+		return "off"
+	case neutraliseLegacy:
+		return "apostrophe"
+	}
+	return fmt.Sprintf("Neutralise(%d)", uint8(n))
+}
+
+// ParseNeutralise returns the policy a manifest names (see
+// Neutralise.String), for ReadTableAs. An unknown name is refused with an
+// error that matches ErrMalformed.
+func ParseNeutralise(name string) (Neutralise, error) {
+	for n := NeutraliseFormulas; n <= neutraliseLegacy; n++ {
+		if n.String() == name {
+			return n, nil
+		}
+	}
+	return 0, malformed("unknown neutralisation %q", name)
+}
+
+// writable reports whether a Writer may write with n.
+func (n Neutralise) writable() bool { return n <= NeutraliseOff }
+
+// formulaRune reports whether r starts a formula in some spreadsheet.
+func formulaRune(r rune) bool {
+	switch r {
+	case '=', '+', '-', '@',
+		'\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', // full-width
+		'\uFE66', '\uFE62', '\uFE63', '\uFE6B', // small forms
+		'\u207A', '\u207C', '\u208A', '\u208C': // super- and subscript + and =
 		return true
 	}
 	return false
 }
 
-// risky reports whether cell must be neutralised: it starts with a formula
-// byte, possibly after apostrophes. Cells that already start with
-// apostrophes before a formula byte get one more, so that ReadTable can
-// always undo exactly one: the mapping is reversible for every string.
-func risky(cell string) bool {
-	i := 0
-	for i < len(cell) && cell[i] == '\'' {
-		i++
-	}
-	return i < len(cell) && formulaStart(cell[i])
+// blank reports whether a spreadsheet might skip r before a formula.
+func blank(r rune) bool {
+	return unicode.IsSpace(r) || unicode.In(r, unicode.Cc, unicode.Cf)
 }
 
-// restore undoes the neutralisation of one cell.
-func restore(cell string) string {
-	if len(cell) > 1 && cell[0] == '\'' && risky(cell[1:]) {
+// formulaLike reports whether cell could start a formula: a tab or CR
+// first, or a formula character first after blanks.
+func formulaLike(cell string) bool {
+	if cell == "" {
+		return false
+	}
+	if c := cell[0]; c < utf8.RuneSelf && c > ' ' && c != 0x7f {
+		// The usual case, decided by the first byte.
+		return c == '=' || c == '+' || c == '-' || c == '@'
+	}
+	if cell[0] == '\t' || cell[0] == '\r' {
+		return true
+	}
+	for _, r := range cell {
+		if !blank(r) {
+			return formulaRune(r)
+		}
+	}
+	return false
+}
+
+// negativeNumber reports whether s is a plain negative decimal number:
+// "-", then 0 or digits not starting with 0, then optionally "." and
+// digits, with at most 15 digits (what a spreadsheet keeps exactly).
+func negativeNumber(s string) bool {
+	if len(s) < 2 || s[0] != '-' {
+		return false
+	}
+	i, digits := 1, 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	intPart := i - 1
+	if intPart == 0 || intPart > 1 && s[1] == '0' {
+		return false
+	}
+	digits = intPart
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			j++
+		}
+		if j == i+1 {
+			return false
+		}
+		digits += j - i - 1
+		i = j
+	}
+	return i == len(s) && digits <= 15
+}
+
+// needs reports whether policy n neutralises core, a cell without its
+// leading apostrophes.
+func (n Neutralise) needs(core string) bool {
+	switch n {
+	case NeutraliseFormulas:
+		return formulaLike(core) && !negativeNumber(core)
+	case NeutraliseStrict:
+		return formulaLike(core)
+	case neutraliseLegacy:
+		return core != "" && strings.IndexByte("=+-@\t\r", core[0]) >= 0
+	}
+	return false
+}
+
+// risky reports whether policy n prefixes cell with an apostrophe. It
+// judges the cell without its leading apostrophes, and a cell that starts
+// with apostrophes before what the policy neutralises gets one more, so
+// that reading can always take exactly one off: the mapping is reversible
+// for every string.
+func (n Neutralise) risky(cell string) bool {
+	return n != NeutraliseOff && n.needs(strings.TrimLeft(cell, "'"))
+}
+
+// restore undoes policy n's neutralisation of one cell.
+func (n Neutralise) restore(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && n.risky(cell[1:]) {
 		return cell[1:]
 	}
 	return cell
 }
 
-// csvCounts are what encoding a table changed, for the manifest.
+// bom is the UTF-8 byte order mark Options.BOM writes first.
+const bom = "\uFEFF"
+
+// csvCounts is the state of one table being encoded, and what encoding it
+// changed, for the manifest.
 type csvCounts struct {
+	how         Neutralise
+	bom         bool  // the file starts with a BOM
+	started     bool  // a record has been written
 	neutralised int64 // cells prefixed with an apostrophe
 	repaired    int64 // cells whose invalid UTF-8 was replaced
+}
+
+// begin appends the start of a table, a BOM when n.bom, and its header
+// row to dst.
+func (n *csvCounts) begin(dst []byte, header []string) []byte {
+	if n.bom {
+		dst = append(dst, bom...)
+	}
+	return appendRecord(dst, header, n)
 }
 
 // appendRecord appends one RFC 4180 record, ended by CRLF, to dst. A field
 // is quoted when it holds a comma, a quote, a CR or an LF; a record that
 // is one empty field is written as "" so that no reader skips it as a
-// blank line. The cells are never changed in place.
+// blank line. The first cell of a file is quoted when it starts with
+// U+FEFF, so that the mark is not taken for the file's BOM, which readers
+// take off: a file with the BOM is the BOM and then the same bytes. The
+// cells are never changed in place.
 func appendRecord(dst []byte, cells []string, n *csvCounts) []byte {
+	first := !n.started
+	n.started = true
 	if len(cells) == 1 && cells[0] == "" {
 		return append(dst, "\"\"\r\n"...)
 	}
@@ -64,11 +240,11 @@ func appendRecord(dst []byte, cells []string, n *csvCounts) []byte {
 			c = strings.ToValidUTF8(c, "\uFFFD")
 			n.repaired++
 		}
-		prefix := risky(c)
+		prefix := n.how.risky(c)
 		if prefix {
 			n.neutralised++
 		}
-		if !strings.ContainsAny(c, ",\"\r\n") {
+		if !strings.ContainsAny(c, ",\"\r\n") && !(first && i == 0 && !prefix && strings.HasPrefix(c, bom)) {
 			if prefix {
 				dst = append(dst, '\'')
 			}
@@ -108,6 +284,7 @@ func malformed(format string, args ...any) error {
 type csvParser struct {
 	r      *bufio.Reader
 	keep   bool // build the fields; false only counts records
+	how    Neutralise
 	fields []string
 	buf    []byte
 	width  int // fields per record, from the first
@@ -169,7 +346,7 @@ func (p *csvParser) next() error {
 			if !utf8.Valid(p.buf) {
 				return malformed("record %d: field %d is not UTF-8", p.line, n)
 			}
-			p.fields = append(p.fields, restore(string(p.buf)))
+			p.fields = append(p.fields, p.how.restore(string(p.buf)))
 		}
 		if err == io.EOF {
 			break
@@ -196,14 +373,48 @@ func (p *csvParser) next() error {
 	return nil
 }
 
-// ReadTable reads a CSV file written by Writer.WriteTable and yields its
-// records, the header row first, exactly as the source gave them: the
-// apostrophe that neutralised a formula is taken off again. The yielded
-// slice is new for every record. A malformed file yields one error that
-// matches ErrMalformed, and stops.
+// skipBOM takes a UTF-8 byte order mark off the start of r, and reports
+// whether there was one.
+func skipBOM(r *bufio.Reader) (bool, error) {
+	b, err := r.Peek(len(bom))
+	if bytes.Equal(b, []byte(bom)) {
+		_, err = r.Discard(len(bom))
+		return true, err
+	}
+	if err == io.EOF || err == bufio.ErrBufferFull {
+		err = nil
+	}
+	return false, err
+}
+
+// ReadTable reads a CSV file written by Writer.WriteTable with the default
+// policy, NeutraliseFormulas, and yields its records, the header row
+// first, exactly as the source gave them: the apostrophe that neutralised
+// a formula is taken off again, and a byte order mark at the start
+// (Options.BOM) is skipped. The yielded slice is new for every record. A
+// malformed file yields one error that matches ErrMalformed, and stops.
+// For an archive written with another policy, or before the policies had
+// names, use ReadTableAs with the one its manifest names.
 func ReadTable(r io.Reader) iter.Seq2[[]string, error] {
+	return ReadTableAs(r, NeutraliseFormulas)
+}
+
+// ReadTableAs is ReadTable for a file written with policy how, the one its
+// manifest names (ParseNeutralise of Manifest.Neutralisation): with
+// NeutraliseOff no cell is changed. An unknown policy yields one error
+// that matches ErrMalformed.
+func ReadTableAs(r io.Reader, how Neutralise) iter.Seq2[[]string, error] {
 	return func(yield func([]string, error) bool) {
-		p := csvParser{r: bufio.NewReader(r), keep: true}
+		if how > neutraliseLegacy {
+			yield(nil, malformed("unknown neutralisation %v", how))
+			return
+		}
+		br := bufio.NewReader(r)
+		if _, err := skipBOM(br); err != nil {
+			yield(nil, err)
+			return
+		}
+		p := csvParser{r: br, keep: true, how: how}
 		for {
 			err := p.next()
 			if err == io.EOF {
@@ -220,12 +431,20 @@ func ReadTable(r io.Reader) iter.Seq2[[]string, error] {
 	}
 }
 
-// countRecords counts the records of a CSV file, checking its structure.
-// It reads through r itself when r is a bufio.Reader.
-func countRecords(r io.Reader) (int64, error) {
+// countRecords counts the records of a CSV file, checking its structure
+// and that it starts with a byte order mark exactly when withBOM. It
+// reads through r itself when r is a bufio.Reader.
+func countRecords(r io.Reader, withBOM bool) (int64, error) {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 64<<10)
+	}
+	has, err := skipBOM(br)
+	if err != nil {
+		return 0, err
+	}
+	if has != withBOM {
+		return 0, malformed("the file starts with a byte order mark: %v, the manifest says %v", has, withBOM)
 	}
 	p := csvParser{r: br}
 	var n int64

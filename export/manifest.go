@@ -17,10 +17,6 @@ const SchemaVersion = 1
 // ManifestPath is where an archive holds its manifest: the last entry.
 const ManifestPath = "manifest.json"
 
-// Neutralisation names how CSV cells a spreadsheet would run as formulas
-// are written: prefixed with one apostrophe (see Writer.WriteTable).
-const Neutralisation = "apostrophe"
-
 // Manifest describes an archive completely, so that anyone can check it:
 // which account, when, and every file with its record count, size and
 // SHA-256 (EXP-03). It is the archive's last entry, stored uncompressed.
@@ -29,8 +25,9 @@ type Manifest struct {
 	Account tenancy.AccountID `json:"account"`
 	// At is the moment the export was taken, in UTC.
 	At time.Time `json:"at"`
-	// Neutralisation is how formula cells in CSV files are neutralised;
-	// each file says how many cells it changed.
+	// Neutralisation names the policy that neutralised formula cells in
+	// CSV files (Neutralise.String; ParseNeutralise reads it back); each
+	// file says how many cells it changed.
 	Neutralisation string      `json:"neutralisation"`
 	Files          []FileEntry `json:"files"`
 }
@@ -56,6 +53,9 @@ type FileEntry struct {
 	// Neutralised counts the CSV cells prefixed with an apostrophe because
 	// a spreadsheet would have run them as formulas.
 	Neutralised int64 `json:"neutralised,omitempty"`
+	// BOM says a CSV file starts with a UTF-8 byte order mark
+	// (Options.BOM), counted in Bytes.
+	BOM bool `json:"bom,omitempty"`
 	// Repaired counts the values whose invalid UTF-8, or control
 	// characters a calendar cannot hold, were replaced by U+FFFD.
 	Repaired int64 `json:"repaired,omitempty"`
@@ -105,17 +105,18 @@ func validDigest(s string) bool {
 }
 
 // DecodeManifest decodes a manifest strictly: no unknown field, nothing
-// after it, the schema version this package writes, a time in the years
-// 1980 to 2107 (those NewWriter takes), and every file entry as the writer
-// makes it: a path that is safe on every common file system (see
-// Writer.WriteFiles: no device name, no character Windows forbids, no
-// element ending in a dot or a space), unique ignoring case, and not the
-// folder of another file; the path of its category (a document's under
-// drive/); one record for a document; counts and sizes not below zero, and
-// only the counts its category has (Neutralised for a table, Repaired for
-// a table or the calendar, Original for a document); digests of 64
-// lowercase hex digits; and for a stored file, a stored form that is its
-// content. Every error matches ErrMalformed.
+// after it, the schema version this package writes, a neutralisation
+// ParseNeutralise knows, a time in the years 1980 to 2107 (those NewWriter
+// takes), and every file entry as the writer makes it: a path that is safe
+// on every common file system (see Writer.WriteFiles: no device name, no
+// character Windows forbids, no element ending in a dot or a space),
+// unique ignoring case, and not the folder of another file; the path of
+// its category (a document's under drive/); one record for a document;
+// counts and sizes not below zero, and only the counts its category has
+// (Neutralised and BOM for a table, Repaired for a table or the calendar,
+// Original for a document); digests of 64 lowercase hex digits; and for a
+// stored file, a stored form that is its content. Every error matches
+// ErrMalformed.
 func DecodeManifest(b []byte) (Manifest, error) {
 	var m Manifest
 	if err := strict.Decode(b, &m); err != nil {
@@ -132,7 +133,7 @@ func DecodeManifest(b []byte) (Manifest, error) {
 		// one of them back.
 		return Manifest{}, malformed("manifest: time %s is outside the years 1980 to 2107", m.At.UTC().Format(time.RFC3339Nano))
 	}
-	if m.Neutralisation != Neutralisation {
+	if _, err := ParseNeutralise(m.Neutralisation); err != nil {
 		return Manifest{}, malformed("manifest: unknown neutralisation %q", m.Neutralisation)
 	}
 	m.At = m.At.UTC()
@@ -164,7 +165,7 @@ func checkEntry(f FileEntry) string {
 		return "a count below zero"
 	case c.Method() == MethodFiles && f.Records != 1:
 		return fmt.Sprintf("a document of %d records", f.Records)
-	case f.Neutralised != 0 && c.Method() != MethodCSV,
+	case (f.Neutralised != 0 || f.BOM) && c.Method() != MethodCSV,
 		f.Repaired != 0 && c.Method() != MethodCSV && c.Method() != MethodICalendar,
 		f.Original != "" && c.Method() != MethodFiles:
 		return fmt.Sprintf("a count or an original name category %q does not have", c)

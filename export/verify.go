@@ -341,7 +341,7 @@ func (v *verifier) checkFile(f *zip.File, fe FileEntry, st digest, rep *Report) 
 	// Reading stops one byte past the manifest's size: a file that
 	// decompresses to more is altered, however much more.
 	counted := &countingReader{r: io.TeeReader(io.LimitReader(rc, fe.Bytes+1), io.MultiWriter(h, crc))}
-	records, perr := v.countOf(fe.Category, counted)
+	records, perr := v.countOf(fe, counted)
 	if _, err := io.Copy(io.Discard, counted); err != nil && perr == nil {
 		perr = err
 	}
@@ -362,11 +362,12 @@ func (v *verifier) checkFile(f *zip.File, fe FileEntry, st digest, rep *Report) 
 	return false
 }
 
-// countOf counts the records of a file of category c.
-func (v *verifier) countOf(c Category, r io.Reader) (int64, error) {
+// countOf counts the records of file fe, read from r.
+func (v *verifier) countOf(fe FileEntry, r io.Reader) (int64, error) {
+	c := fe.Category
 	switch c.Method() {
 	case MethodCSV:
-		n, err := countRecords(v.reader(r))
+		n, err := countRecords(v.reader(r), fe.BOM)
 		if err == nil && n == 0 {
 			err = malformed("a CSV file without its header row")
 		}

@@ -29,6 +29,17 @@ type Options struct {
 	// Level is the deflate level, from flate.BestSpeed (1) to
 	// flate.BestCompression (9); 0 means flate.DefaultCompression.
 	Level int
+	// Neutralise is how CSV cells a spreadsheet would run as formulas are
+	// written; the zero value is the default, NeutraliseFormulas.
+	Neutralise Neutralise
+	// BOM starts every CSV file with a UTF-8 byte order mark, which Excel
+	// needs to read the file as UTF-8 rather than in the Windows code
+	// page. It is off by default: RFC 4180 and most other readers
+	// (LibreOffice in its default Windows-1252, Unix tools, many CSV
+	// libraries) take the mark for part of the first header name.
+	// ReadTable and Verify skip it; the manifest records it (FileEntry.BOM)
+	// and counts it in the file's Bytes.
+	BOM bool
 }
 
 // File is one Drive document, as a service's document source yields it.
@@ -64,6 +75,8 @@ type Writer struct {
 	store bool
 	fl    *flate.Writer
 	level int
+	how   Neutralise // CSV formula cells (Options.Neutralise)
+	bom   bool       // CSV files start with a BOM (Options.BOM)
 	err   error
 	done  map[Category]bool
 	names *namer
@@ -116,6 +129,9 @@ func NewWriter(dst io.Writer, account tenancy.AccountID, at time.Time, opt Optio
 	if y := at.Year(); y < 1980 || y > 2107 {
 		return nil, tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "export time %s is outside the years 1980 to 2107", at.Format(time.RFC3339))
 	}
+	if !opt.Neutralise.writable() {
+		return nil, tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "neutralisation %v cannot be written", opt.Neutralise)
+	}
 	if opt.Level < 0 || opt.Level > flate.BestCompression {
 		return nil, tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "deflate level %d is outside 0 to 9", opt.Level)
 	}
@@ -125,7 +141,9 @@ func NewWriter(dst io.Writer, account tenancy.AccountID, at time.Time, opt Optio
 	}
 	return &Writer{
 		zw:    zip.NewWriter(dst),
-		man:   Manifest{Schema: SchemaVersion, Account: account, At: at, Neutralisation: Neutralisation, Files: []FileEntry{}},
+		man:   Manifest{Schema: SchemaVersion, Account: account, At: at, Neutralisation: opt.Neutralise.String(), Files: []FileEntry{}},
+		how:   opt.Neutralise,
+		bom:   opt.BOM,
 		store: opt.Store,
 		level: level,
 		done:  map[Category]bool{},
@@ -230,11 +248,15 @@ func sourceFailed(path string, n int64, err error) error {
 // every row rows yields, as RFC 4180 CSV in UTF-8 with CRLF line ends
 // (EXP-01). Every row must have as many cells as the header.
 //
-// A cell a spreadsheet would run as a formula, one that starts with =, +,
-// -, @, a tab or a carriage return (after any apostrophes), gets one
-// apostrophe in front; the manifest counts them per file (Neutralised), and
-// ReadTable takes the apostrophe off again. Invalid UTF-8 is replaced by
-// U+FFFD and counted (Repaired).
+// A cell a spreadsheet could run as a formula, one whose first non-blank
+// character is =, +, -, @ or a full-width form of them, or that starts
+// with a tab or a carriage return, gets one apostrophe in front as
+// Options.Neutralise says (by default not a plain negative number such as
+// -3; see Neutralise); the manifest names the policy and counts the cells
+// per file (Neutralised), and ReadTableAs takes the apostrophe off again.
+// With Options.BOM the file starts with a UTF-8 byte order mark
+// (FileEntry.BOM). Invalid UTF-8 is replaced by U+FFFD and counted
+// (Repaired).
 func (w *Writer) WriteTable(c Category, header []string, rows iter.Seq2[[]string, error]) error {
 	if err := w.begin(c, MethodCSV); err != nil {
 		return err
@@ -245,8 +267,8 @@ func (w *Writer) WriteTable(c Category, header []string, rows iter.Seq2[[]string
 	if err := w.open(c.Path(), w.store); err != nil {
 		return w.fail(err)
 	}
-	var counts csvCounts
-	w.buf = appendRecord(w.buf[:0], header, &counts)
+	counts := csvCounts{how: w.how, bom: w.bom}
+	w.buf = counts.begin(w.buf[:0], header)
 	var n int64
 	for row, err := range rows {
 		if err != nil {
@@ -263,7 +285,7 @@ func (w *Writer) WriteTable(c Category, header []string, rows iter.Seq2[[]string
 			}
 		}
 	}
-	return w.fail0(w.close(FileEntry{Category: c, Records: n, Neutralised: counts.neutralised, Repaired: counts.repaired}))
+	return w.fail0(w.close(FileEntry{Category: c, Records: n, Neutralised: counts.neutralised, BOM: counts.bom, Repaired: counts.repaired}))
 }
 
 // fail0 is fail for an error that may be nil.
