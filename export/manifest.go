@@ -59,9 +59,14 @@ type FileEntry struct {
 	// Repaired counts the values whose invalid UTF-8, or control
 	// characters a calendar cannot hold, were replaced by U+FFFD.
 	Repaired int64 `json:"repaired,omitempty"`
-	// Original is a document's name as the source gave it, when the safe
-	// path differs from it.
+	// Original is a document's name as the source gave it (invalid UTF-8
+	// as U+FFFD), when the safe path differs from it: a name with
+	// characters made safe, cut to fit, numbered, or put in NFC.
 	Original string `json:"original,omitempty"`
+	// Unnamed says the source gave the document the empty name, so that
+	// its path ("drive/unnamed") was invented: the original name is ""
+	// then, which Original cannot tell from "no original".
+	Unnamed bool `json:"unnamed,omitempty"`
 }
 
 // Records returns the records of category c the manifest lists: the sum
@@ -110,11 +115,14 @@ func validDigest(s string) bool {
 // takes), and every file entry as the writer makes it: a path that is safe
 // on every common file system (see Writer.WriteFiles: no device name, no
 // character Windows forbids, no element ending in a dot or a space),
-// unique ignoring case, and not the folder of another file; the path of
-// its category (a document's under drive/); one record for a document;
-// counts and sizes not below zero, and only the counts its category has
-// (Neutralised and BOM for a table, Repaired for a table or the calendar,
-// Original for a document); digests of 64 lowercase hex digits; and for a
+// unique after Unicode NFC and case folding (as macOS compares names;
+// paths need not be in NFC, as older writers did not make them so), and
+// not the folder of another file; the path of its category (a document's
+// under drive/); one record for a document; counts and sizes not below
+// zero, and only the counts its category has (Neutralised and BOM for a
+// table, Repaired for a table or the calendar, Original or Unnamed, not
+// both, for a document, and Unnamed only at drive/unnamed or that
+// numbered); digests of 64 lowercase hex digits; and for a
 // stored file, a stored form that is its content. Every error matches
 // ErrMalformed.
 func DecodeManifest(b []byte) (Manifest, error) {
@@ -143,7 +151,7 @@ func DecodeManifest(b []byte) (Manifest, error) {
 			return Manifest{}, malformed("manifest: file %d (%q): %s", i, f.Path, why)
 		}
 		if !names.claim(f.Path) {
-			return Manifest{}, malformed("manifest: file %d: %q repeats another path ignoring case, or another's folder is that file", i, f.Path)
+			return Manifest{}, malformed("manifest: file %d: %q repeats another path ignoring case and Unicode normalisation, or another's folder is that file", i, f.Path)
 		}
 	}
 	return m, nil
@@ -167,8 +175,10 @@ func checkEntry(f FileEntry) string {
 		return fmt.Sprintf("a document of %d records", f.Records)
 	case (f.Neutralised != 0 || f.BOM) && c.Method() != MethodCSV,
 		f.Repaired != 0 && c.Method() != MethodCSV && c.Method() != MethodICalendar,
-		f.Original != "" && c.Method() != MethodFiles:
+		(f.Original != "" || f.Unnamed) && c.Method() != MethodFiles:
 		return fmt.Sprintf("a count or an original name category %q does not have", c)
+	case f.Unnamed && (f.Original != "" || !inventedPath(f.Path, c.Path())):
+		return "unnamed, but with an original name or a path other than the one the writer invents"
 	case !validDigest(f.SHA256) || !validDigest(f.StoredSHA256):
 		return "a digest is not 64 lowercase hex digits"
 	case f.Method != methodName(zip.Store) && f.Method != methodName(zip.Deflate):

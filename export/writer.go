@@ -338,9 +338,12 @@ func (w *Writer) WriteCalendar(events iter.Seq2[Event, error]) error {
 // name: backslashes count as folder separators; empty, "." and ".."
 // elements are dropped, so no path is absolute or climbs out of drive/;
 // characters Windows forbids become '_'; device names get a leading '_';
-// and a path already taken, ignoring case, or one whose folder is already
-// a file, gets a number ("report (2).pdf"). The manifest keeps the
-// original name of every document whose path differs from it.
+// an element over 255 bytes is cut in its stem, keeping its extension;
+// the path is written in Unicode NFC; and a path already taken, after NFC
+// and case folding, or one whose folder is already a file, gets a number
+// ("report (2).pdf"). The manifest keeps the original name of every
+// document whose path differs from it, and marks Unnamed a document of
+// the empty name, whose path ("drive/unnamed") was invented.
 func (w *Writer) WriteFiles(files iter.Seq2[File, error]) error {
 	if err := w.begin(Documents, MethodFiles); err != nil {
 		return err
@@ -366,8 +369,8 @@ func (w *Writer) WriteFiles(files iter.Seq2[File, error]) error {
 		if _, err := io.CopyBuffer(&w.e, onlyReader{f.Body}, w.copy); err != nil {
 			return w.fail(sourceFailed(name, n, err))
 		}
-		fe := FileEntry{Category: Documents, Records: 1}
-		if name != "drive/"+f.Name {
+		fe := FileEntry{Category: Documents, Records: 1, Unnamed: f.Name == ""}
+		if name != "drive/"+f.Name && f.Name != "" {
 			fe.Original = strings.ToValidUTF8(f.Name, "\uFFFD") // JSON holds only UTF-8
 		}
 		if err := w.close(fe); err != nil {
