@@ -86,6 +86,16 @@ func buildArchive(t *testing.T, entries []rawEntry, m Manifest, manifestDeflated
 			method = zip.Deflate
 		}
 		fh := entryHeader(name, method, boundAt)
+		if !deflate {
+			// A stored entry's checksum and sizes go in its local
+			// header, before its data, as the writer writes them.
+			b, err := io.ReadAll(content)
+			if err != nil {
+				return FileEntry{}, err
+			}
+			setSizes(fh, crc32.ChecksumIEEE(b), uint64(len(b)), uint64(len(b)))
+			content = bytes.NewReader(b)
+		}
 		w, err := zw.CreateRaw(fh)
 		if err != nil {
 			return FileEntry{}, err

@@ -270,9 +270,13 @@ type digest struct {
 }
 
 // storedForms rebuilds the archive from its entries with the headers
-// Writer writes (or wrote, before entries were made on Unix), hashing every stored form on the way, and reports a layout
-// problem when the rebuilt bytes differ from the archive's. It returns the
-// stored form of each entry.
+// Writer writes, hashing every stored form on the way, and reports a
+// layout problem when the rebuilt bytes differ from the archive's. It
+// returns the stored form of each entry. An entry made on MS-DOS is
+// rebuilt as the writer wrote it before entries were made on Unix, a
+// stored one with the data descriptor it then had; an entry made on Unix
+// and stored has none, its checksum and sizes in its local header, and
+// one with a descriptor is a layout problem.
 func (v *verifier) storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Manifest, rep *Report) map[string]digest {
 	out := make(map[string]digest, len(zr.File))
 	rebuilt := sha256.New()
@@ -288,8 +292,18 @@ func (v *verifier) storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Mani
 		fh := entryHeader(f.Name, f.Method, m.At)
 		if f.CreatorVersion == madeByDOS && f.ExternalAttrs == 0 {
 			// Written before entries were made on Unix: the same
-			// archive in every other byte.
+			// archive in every other byte, but that a stored entry
+			// then had a data descriptor too.
 			fh.CreatorVersion, fh.ExternalAttrs = madeByDOS, 0
+			if f.Method == zip.Store {
+				fh.Flags |= f.Flags & dataDescriptor
+			}
+		}
+		// Without a data descriptor the checksum and sizes are in the
+		// local header, written now; with one, after the data.
+		inLocal := fh.Flags&dataDescriptor == 0
+		if inLocal {
+			setSizes(fh, f.CRC32, f.CompressedSize64, f.UncompressedSize64)
 		}
 		w, err := zw.CreateRaw(fh)
 		if err != nil {
@@ -304,7 +318,9 @@ func (v *verifier) storedForms(zr *zip.Reader, r io.ReaderAt, size int64, m Mani
 			ok = false
 			continue
 		}
-		setSizes(fh, f.CRC32, f.CompressedSize64, f.UncompressedSize64)
+		if !inLocal {
+			setSizes(fh, f.CRC32, f.CompressedSize64, f.UncompressedSize64)
+		}
 		out[f.Name] = digest{n, hex.EncodeToString(h.Sum(nil))}
 	}
 	if !ok || zw.Close() != nil {

@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"io"
 	"iter"
+	"os"
 	"strings"
 	"time"
 
@@ -21,11 +22,30 @@ import (
 // mid-stream; the source's own error is wrapped too.
 var ErrSource = errors.New("export source failed")
 
+// ErrSpool is matched by the error a Writer returns when it cannot create,
+// write or read back the temporary file in which a stored entry waits
+// until its size and checksum are known (see Options.TempDir); the
+// operating system's error is wrapped too. Like any failure, it leaves the
+// archive unfinished, without its directory or its manifest.
+var ErrSpool = errors.New("export cannot spool a stored entry")
+
 // Options tune a Writer.
 type Options struct {
 	// Store writes the files uncompressed: faster, larger. By default
-	// they are deflated.
+	// they are deflated. A stored entry carries its checksum and sizes in
+	// its local header, with no data descriptor, as streaming readers
+	// (Java's ZipInputStream, Commons Compress) require; so the writer
+	// learns them before it writes the header. A Drive document marked
+	// File.Reread is read twice (checksum and size, then the copy);
+	// anything else waits in memory up to 1 MiB, and beyond in a
+	// temporary file in TempDir, removed once the entry is written. An
+	// entry of 4 GiB or more, whose sizes the local header cannot hold, is
+	// deflated all the same, and its manifest line says so.
 	Store bool
+	// TempDir is the folder of the temporary files of stored entries
+	// larger than 1 MiB; "" means os.TempDir(). A temporary file that
+	// cannot be made fails the write with ErrSpool.
+	TempDir string
 	// Level is the deflate level, from flate.BestSpeed (1) to
 	// flate.BestCompression (9); 0 means flate.DefaultCompression.
 	Level int
@@ -48,8 +68,18 @@ type File struct {
 	// The archive path is made safe from it (see Writer.WriteFiles).
 	Name string
 	// Body is read to its end before the source is asked for the next
-	// file, so the source may close it once yield returns.
+	// file, so the source may close it once yield returns. It is only
+	// Read, once, unless Reread is set.
 	Body io.Reader
+	// Reread says that Body is an io.ReadSeeker the writer may read
+	// twice when it stores the document (Options.Store): once for its
+	// checksum and size, which a stored entry's local header holds, then,
+	// after seeking back to where it started, into the archive, instead of
+	// holding it in memory or a temporary file meanwhile. A body that
+	// reads otherwise the second time fails the write with ErrSource. A
+	// Reread document whose Body cannot seek is refused (ErrInvalid).
+	// Deflated, the body is read once all the same.
+	Reread bool
 }
 
 // flushAt is how many encoded bytes are gathered before they go to the
@@ -83,12 +113,18 @@ type Writer struct {
 	buf   []byte
 	copy  []byte
 	e     entry
+	sp    spool // the content of a stored entry, until its size is known
+	// storeMax is the largest entry written stored: maxStoredBytes, lower
+	// in tests.
+	storeMax int64
 }
 
 // entry is the file being written: its content goes through the hashes
-// and, deflated or not, into the ZIP.
+// and, deflated, into the ZIP, or, stored, into the spool until its size
+// is known (or straight into the ZIP, on a document's second reading).
 type entry struct {
-	fh      *zip.FileHeader
+	name    string
+	fh      *zip.FileHeader // nil while the entry is spooled
 	out     io.Writer
 	fl      *flate.Writer
 	sum     hash.Hash
@@ -149,6 +185,9 @@ func NewWriter(dst io.Writer, account tenancy.AccountID, at time.Time, opt Optio
 		done:  map[Category]bool{},
 		names: newNamer("drive/"),
 		e:     entry{sum: sha256.New(), crc: crc32.NewIEEE(), stored: sha256.New()},
+		sp:    spool{dir: opt.TempDir},
+
+		storeMax: maxStoredBytes,
 	}, nil
 }
 
@@ -170,41 +209,91 @@ func (w *Writer) begin(c Category, m Method) error {
 	return nil
 }
 
-// fail makes err sticky: the archive is left unfinished.
+// fail makes err sticky: the archive is left unfinished. A spooled entry's
+// temporary file is removed.
 func (w *Writer) fail(err error) error {
 	if w.err == nil {
 		w.err = err
 	}
+	w.sp.discard()
 	return w.err
 }
 
-// open starts an entry.
+// open starts an entry: a stored one goes to the spool, its header
+// written by close once its size and checksum are known.
 func (w *Writer) open(name string, store bool) error {
-	method := zip.Deflate
+	e := &w.e
+	e.name, e.fh, e.n, e.storedN, e.fl = name, nil, 0, 0, nil
+	e.sum.Reset()
+	e.crc.Reset()
+	e.stored.Reset()
 	if store {
-		method = zip.Store
+		w.sp.discard()
+		e.out = &w.sp
+		return nil
 	}
-	fh := entryHeader(name, method, w.man.At)
+	return w.openDeflated()
+}
+
+// openDeflated writes the header of the entry e.name, deflated, with a
+// data descriptor, and makes e.fl the compressor into it.
+func (w *Writer) openDeflated() error {
+	e := &w.e
+	fh := entryHeader(e.name, zip.Deflate, w.man.At)
 	out, err := w.zw.CreateRaw(fh)
 	if err != nil {
 		return err
 	}
-	e := &w.e
-	e.fh, e.out, e.n, e.storedN, e.fl = fh, out, 0, 0, nil
-	e.sum.Reset()
-	e.crc.Reset()
+	e.fh, e.out, e.storedN = fh, out, 0
 	e.stored.Reset()
-	if !store {
-		if w.fl == nil {
-			if w.fl, err = flate.NewWriter(rawSink{e}, w.level); err != nil {
-				return err
-			}
-		} else {
-			w.fl.Reset(rawSink{e})
+	if w.fl == nil {
+		if w.fl, err = flate.NewWriter(rawSink{e}, w.level); err != nil {
+			return err
 		}
-		e.fl = w.fl
+	} else {
+		w.fl.Reset(rawSink{e})
 	}
+	e.fl = w.fl
 	return nil
+}
+
+// openStored writes the header of the entry e.name, stored, with its
+// checksum and size, which must be those of the content that follows, in
+// the local header and no data descriptor: streaming readers refuse a
+// stored entry with one. Its content goes straight into the ZIP.
+func (w *Writer) openStored(crc uint32, n int64) error {
+	e := &w.e
+	fh := entryHeader(e.name, zip.Store, w.man.At)
+	setSizes(fh, crc, uint64(n), uint64(n))
+	out, err := w.zw.CreateRaw(fh)
+	if err != nil {
+		return err
+	}
+	e.fh, e.out = fh, out
+	return nil
+}
+
+// unspool writes the spooled entry into the ZIP: stored, or deflated when
+// it is too large for the sizes of a local header.
+func (w *Writer) unspool() error {
+	e := &w.e
+	defer w.sp.discard()
+	if w.copy == nil {
+		w.copy = make([]byte, 32<<10)
+	}
+	if e.n > w.storeMax {
+		if err := w.openDeflated(); err != nil {
+			return err
+		}
+		if err := w.sp.writeTo(e.fl, w.copy); err != nil {
+			return err
+		}
+		return e.fl.Close()
+	}
+	if err := w.openStored(e.crc.Sum32(), e.n); err != nil {
+		return err
+	}
+	return w.sp.writeTo(e.out, w.copy)
 }
 
 // flush writes the gathered bytes into the entry.
@@ -223,7 +312,12 @@ func (w *Writer) close(fe FileEntry) error {
 		return err
 	}
 	e := &w.e
-	if e.fl != nil {
+	switch {
+	case e.fh == nil:
+		if err := w.unspool(); err != nil {
+			return err
+		}
+	case e.fl != nil:
 		if err := e.fl.Close(); err != nil {
 			return err
 		}
@@ -261,6 +355,7 @@ func (w *Writer) WriteTable(c Category, header []string, rows iter.Seq2[[]string
 	if err := w.begin(c, MethodCSV); err != nil {
 		return err
 	}
+	defer w.sp.discard()
 	if len(header) == 0 || rows == nil {
 		return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "%s: a table needs a header and rows", c))
 	}
@@ -308,6 +403,7 @@ func (w *Writer) WriteCalendar(events iter.Seq2[Event, error]) error {
 	if err := w.begin(Events, MethodICalendar); err != nil {
 		return err
 	}
+	defer w.sp.discard()
 	if events == nil {
 		return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "no calendar source"))
 	}
@@ -348,6 +444,7 @@ func (w *Writer) WriteFiles(files iter.Seq2[File, error]) error {
 	if err := w.begin(Documents, MethodFiles); err != nil {
 		return err
 	}
+	defer w.sp.discard()
 	if files == nil {
 		return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "no document source"))
 	}
@@ -362,12 +459,12 @@ func (w *Writer) WriteFiles(files iter.Seq2[File, error]) error {
 		if f.Body == nil {
 			return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "document %q has no body", f.Name))
 		}
-		name := w.names.name(f.Name)
-		if err := w.open(name, w.store); err != nil {
-			return w.fail(err)
+		if _, ok := f.Body.(io.ReadSeeker); f.Reread && !ok {
+			return w.fail(tenancy.Refuse("EXP-01", tenancy.ErrInvalid, "document %q may be read twice, but its body cannot seek", f.Name))
 		}
-		if _, err := io.CopyBuffer(&w.e, onlyReader{f.Body}, w.copy); err != nil {
-			return w.fail(sourceFailed(name, n, err))
+		name := w.names.name(f.Name)
+		if err := w.writeBody(name, f, n); err != nil {
+			return w.fail(err)
 		}
 		fe := FileEntry{Category: Documents, Records: 1, Unnamed: f.Name == ""}
 		if name != "drive/"+f.Name && f.Name != "" {
@@ -381,6 +478,67 @@ func (w *Writer) WriteFiles(files iter.Seq2[File, error]) error {
 	return nil
 }
 
+// writeBody writes document f's body as the entry name, f being the n-th
+// document. Stored, a Reread body is read twice: once for its checksum and
+// size, for the local header, and once more into the ZIP, with no
+// spooling; a body that reads otherwise the second time fails the write.
+func (w *Writer) writeBody(name string, f File, n int64) error {
+	if s, ok := f.Body.(io.ReadSeeker); ok && f.Reread && w.store {
+		start, err := s.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return sourceFailed(name, n, err)
+		}
+		return w.writeTwice(name, s, start, n)
+	}
+	if err := w.open(name, w.store); err != nil {
+		return err
+	}
+	if _, err := io.CopyBuffer(&w.e, onlyReader{f.Body}, w.copy); err != nil {
+		if errors.Is(err, ErrSpool) {
+			return err
+		}
+		return sourceFailed(name, n, err)
+	}
+	return nil
+}
+
+// errChanged is the source error of a seekable body that reads otherwise
+// the second time.
+var errChanged = errors.New("the document changed between its two readings")
+
+// writeTwice writes the body s, which starts at offset start, as the
+// stored entry name (or deflated, when it is too large to be stored).
+func (w *Writer) writeTwice(name string, s io.ReadSeeker, start, n int64) error {
+	first := crc32.NewIEEE()
+	size, err := io.CopyBuffer(first, onlyReader{s}, w.copy)
+	if err == nil {
+		_, err = s.Seek(start, io.SeekStart)
+	}
+	if err != nil {
+		return sourceFailed(name, n, err)
+	}
+	if err := w.open(name, size <= w.storeMax); err != nil {
+		return err
+	}
+	if size <= w.storeMax {
+		if err := w.openStored(first.Sum32(), size); err != nil {
+			return err
+		}
+	}
+	if _, err := io.CopyBuffer(&w.e, io.LimitReader(onlyReader{s}, size), w.copy); err != nil {
+		return sourceFailed(name, n, err)
+	}
+	var one [1]byte
+	more, err := io.ReadFull(s, one[:])
+	if err != nil && err != io.EOF {
+		return sourceFailed(name, n, err)
+	}
+	if more > 0 || w.e.n != size || w.e.crc.Sum32() != first.Sum32() {
+		return sourceFailed(name, n, fmt.Errorf("%w: %d bytes with CRC %08x the first time, not the same the second", errChanged, size, first.Sum32()))
+	}
+	return nil
+}
+
 // onlyReader hides every method of a reader but Read, so that io.Copy
 // cannot take another path (WriterTo) into the source.
 type onlyReader struct{ r io.Reader }
@@ -388,8 +546,9 @@ type onlyReader struct{ r io.Reader }
 func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 
 // Close writes the manifest as the archive's last entry, stored
-// uncompressed, and the ZIP's directory, and returns the manifest. It does
-// not close the destination. A manifest larger than MaxManifestBytes is
+// uncompressed with its checksum and size in its local header, and the
+// ZIP's directory, and returns the manifest. It does not close the
+// destination. A manifest larger than MaxManifestBytes is
 // refused, and the archive left unfinished. After an earlier error it
 // writes nothing more and returns that error, with the manifest of the
 // files finished so far.
@@ -408,6 +567,7 @@ func (w *Writer) Close() (Manifest, error) {
 		return w.man, w.fail(tenancy.Refuse("EXP-03", tenancy.ErrInvalid, "the manifest of %d files would take %d bytes, more than the %d Verify reads", len(w.man.Files), len(b), MaxManifestBytes))
 	}
 	fh := entryHeader(ManifestPath, zip.Store, w.man.At)
+	setSizes(fh, crc32.ChecksumIEEE(b), uint64(len(b)), uint64(len(b)))
 	out, err := w.zw.CreateRaw(fh)
 	if err == nil {
 		_, err = out.Write(b)
@@ -415,10 +575,85 @@ func (w *Writer) Close() (Manifest, error) {
 	if err != nil {
 		return w.man, w.fail(err)
 	}
-	setSizes(fh, crc32.ChecksumIEEE(b), uint64(len(b)), uint64(len(b)))
 	if err := w.zw.Close(); err != nil {
 		return w.man, w.fail(err)
 	}
 	w.zw = nil
 	return w.man, nil
+}
+
+// maxStoredBytes is the largest entry written stored: its sizes must fit
+// the 32 bits of the local header, as archive/zip writes no ZIP64 extra
+// field there, and 0xFFFFFFFF means that there is one.
+const maxStoredBytes = 1<<32 - 2
+
+// spoolInMemory is how many bytes of a stored entry wait in memory; beyond,
+// they go to a temporary file.
+const spoolInMemory = 1 << 20
+
+// spool holds the content of a stored entry until it is complete: in
+// memory up to spoolInMemory bytes, then in a temporary file in dir.
+type spool struct {
+	dir string
+	mem []byte
+	f   *os.File
+}
+
+func (s *spool) Write(p []byte) (int, error) {
+	if s.f == nil && len(s.mem)+len(p) <= spoolInMemory {
+		s.mem = append(s.mem, p...)
+		return len(p), nil
+	}
+	if s.f == nil {
+		f, err := os.CreateTemp(s.dir, "tenancy-export-*.tmp")
+		if err != nil {
+			return 0, fmt.Errorf("%w: %w", ErrSpool, err)
+		}
+		s.f = f
+		if _, err := f.Write(s.mem); err != nil {
+			return 0, fmt.Errorf("%w: %w", ErrSpool, err)
+		}
+		s.mem = s.mem[:0]
+	}
+	n, err := s.f.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("%w: %w", ErrSpool, err)
+	}
+	return n, nil
+}
+
+// writeTo copies the spooled bytes to dst, through buf.
+func (s *spool) writeTo(dst io.Writer, buf []byte) error {
+	if s.f == nil {
+		_, err := dst.Write(s.mem)
+		return err
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("%w: %w", ErrSpool, err)
+	}
+	for {
+		n, err := s.f.Read(buf)
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrSpool, err)
+		}
+	}
+}
+
+// discard empties the spool, closing and removing its temporary file.
+func (s *spool) discard() {
+	s.mem = s.mem[:0]
+	if s.f != nil {
+		name := s.f.Name()
+		s.f.Close()
+		os.Remove(name)
+		s.f = nil
+	}
 }

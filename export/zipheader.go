@@ -15,7 +15,8 @@ import (
 const madeByUnix = 3<<8 | 20
 
 // madeByDOS is the "version made by" of the entries of archives written
-// before madeByUnix, which Verify still accepts.
+// before madeByUnix, which Verify still accepts; their stored entries had
+// a data descriptor too.
 const madeByDOS = 20
 
 // regularFile is the external attributes of every entry: a regular file,
@@ -23,13 +24,23 @@ const madeByDOS = 20
 // Unix form (the high 16 bits) that madeByUnix announces.
 const regularFile = 0o100644 << 16
 
-// entryHeader is the header of every entry this package writes: a data
-// descriptor after the data, the UTF-8 flag for a name that is not ASCII,
-// made on Unix as a regular file, the time in MS-DOS form, no extra
-// field. Verify rebuilds the same headers to check that no byte outside
-// the files changed.
+// dataDescriptor is the flag of an entry whose checksum and sizes follow
+// its data, in a data descriptor, rather than in its local header.
+const dataDescriptor = 0x8
+
+// entryHeader is the header of every entry this package writes: the UTF-8
+// flag for a name that is not ASCII, made on Unix as a regular file, the
+// time in MS-DOS form, no extra field; a deflated entry has a data
+// descriptor after the data, a stored one none: its checksum and sizes
+// must be set (setSizes) before the header is written, as streaming
+// readers (Java's ZipInputStream, Commons Compress) refuse a stored entry
+// with a descriptor, not knowing where its data ends. Verify rebuilds the
+// same headers to check that no byte outside the files changed.
 func entryHeader(name string, method uint16, at time.Time) *zip.FileHeader {
-	fh := &zip.FileHeader{Name: name, Method: method, Flags: 0x8, CreatorVersion: madeByUnix, ReaderVersion: 20, ExternalAttrs: regularFile}
+	fh := &zip.FileHeader{Name: name, Method: method, CreatorVersion: madeByUnix, ReaderVersion: 20, ExternalAttrs: regularFile}
+	if method != zip.Store {
+		fh.Flags = dataDescriptor
+	}
 	for i := 0; i < len(name); i++ {
 		if name[i] >= 0x80 {
 			fh.Flags |= 0x800
@@ -43,7 +54,8 @@ func entryHeader(name string, method uint16, at time.Time) *zip.FileHeader {
 }
 
 // setSizes records an entry's checksum and sizes in its header, as the
-// data descriptor and the directory will write them.
+// local header (without a data descriptor), the data descriptor and the
+// directory will write them.
 func setSizes(fh *zip.FileHeader, crc uint32, stored, content uint64) {
 	const max32 = 1<<32 - 1
 	fh.CRC32 = crc
