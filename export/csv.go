@@ -27,14 +27,15 @@ import (
 // format characters such as U+200B and U+FEFF: LibreOffice's "trim spaces"
 // option, for one, evaluates " =1+1".
 //
-// What the spreadsheets show of the apostrophe, as their vendors and
-// users publish it (Excel and Google Sheets were not run for this; the
-// LibreOffice behaviour is the one reported in issue 13 and is checked by
-// the developer-run LibreOffice script, see docs/decisions.md): Excel
-// takes a leading apostrophe as its text prefix, hides it and shows the
-// rest as text; LibreOffice Calc shows it ('+49 30 1234) and keeps the
-// cell as text; Google Sheets is reported to show it as LibreOffice does.
-// None of them runs the cell as a formula.
+// What the spreadsheets show of the apostrophe. LibreOffice Calc 7.4, run
+// by the developer script .ci/libreoffice (see docs/decisions.md), keeps
+// every neutralised cell as text and shows the apostrophe ('+49 30 1234),
+// with or without its "trim spaces" and "evaluate formulas" options, and
+// runs =1+1 and, trimming, " =1+1" from a table written with
+// NeutraliseOff. Excel and Google Sheets were not run; as their vendors
+// and users publish it, Excel takes a leading apostrophe as its text
+// prefix, hides it and shows the rest as text, and Google Sheets shows it
+// as LibreOffice does. None of them runs the cell as a formula.
 type Neutralise uint8
 
 const (

@@ -54,9 +54,10 @@ type Options struct {
 	Neutralise Neutralise
 	// BOM starts every CSV file with a UTF-8 byte order mark, which Excel
 	// needs to read the file as UTF-8 rather than in the Windows code
-	// page. It is off by default: RFC 4180 and most other readers
-	// (LibreOffice in its default Windows-1252, Unix tools, many CSV
-	// libraries) take the mark for part of the first header name.
+	// page. It is off by default: RFC 4180 and most other readers (Unix
+	// tools, many CSV libraries) take the mark for part of the first
+	// header name; LibreOffice Calc reads CSV as Windows-1252 unless
+	// UTF-8 is chosen on import, with the mark or without it.
 	// ReadTable and Verify skip it; the manifest records it (FileEntry.BOM)
 	// and counts it in the file's Bytes.
 	BOM bool
