@@ -89,10 +89,13 @@ type Effect struct {
 	Data     lifecycle.Data
 	// Plan is the plan in effect after a plan event; From the one before.
 	Plan, From plan.PlanID
-	// Amount and Credit are money in the catalog's currency.
-	Amount, Credit decimal.Decimal
-	Bytes          int64
-	Note           string
+	// Amount and Credit are money in the catalog's currency; Credited and
+	// Balance are an upgrade's whole credit and the account credit left
+	// (plan.EventUpgraded).
+	Amount, Credit    decimal.Decimal
+	Credited, Balance decimal.Decimal
+	Bytes             int64
+	Note              string
 	// Days is the length of a branch trial.
 	Days int
 }
@@ -142,6 +145,12 @@ func (e Effect) String() string {
 	}
 	if !e.Credit.IsZero() {
 		fmt.Fprintf(&b, " credit=%s", e.Credit)
+	}
+	if !e.Credited.Equal(e.Credit) {
+		fmt.Fprintf(&b, " credited=%s", e.Credited)
+	}
+	if !e.Balance.IsZero() {
+		fmt.Fprintf(&b, " balance=%s", e.Balance)
 	}
 	if e.User != "" {
 		fmt.Fprintf(&b, " to=%s", e.User)
@@ -207,7 +216,7 @@ func fromLife(l lifecycle.Effect) Effect {
 		p := l.Plan
 		return Effect{Source: KindAccount, Seq: l.Seq, Kind: planKind(p.Kind), Class: class(planAction(p.Kind)),
 			Rule: p.Rule, Account: l.Account, At: p.At, Deadline: p.Until, Plan: p.Plan, From: p.From,
-			Amount: p.Amount, Credit: p.Credit, Bytes: p.Bytes, Note: p.Note}
+			Amount: p.Amount, Credit: p.Credit, Credited: p.Credited, Balance: p.Balance, Bytes: p.Bytes, Note: p.Note}
 	}
 	return Effect{Source: KindAccount, Seq: l.Seq, Kind: lifeKind(l.Kind), Class: class(lifeAction(l.Kind)),
 		Rule: l.Rule, Account: l.Account, At: l.At, Deadline: l.Deadline, User: l.To, Cause: l.Cause,
@@ -245,6 +254,8 @@ type effectJSON struct {
 	From     plan.PlanID       `json:"from,omitzero"`
 	Amount   *decimal.Decimal  `json:"amount,omitempty"`
 	Credit   *decimal.Decimal  `json:"credit,omitempty"`
+	Credited *decimal.Decimal  `json:"credited,omitempty"`
+	Balance  *decimal.Decimal  `json:"balance,omitempty"`
 	Bytes    int64             `json:"bytes,omitzero"`
 	Note     string            `json:"note,omitzero"`
 	Days     int               `json:"days,omitzero"`
@@ -263,7 +274,7 @@ func (e Effect) MarshalJSON() ([]byte, error) {
 	return json.Marshal(effectJSON{V: SchemaVersion, ID: e.ID(), Source: e.Source.String(), Seq: e.Seq, Standing: e.ByStanding, Kind: e.Kind, Class: e.Class.String(), Rule: e.Rule,
 		Account: e.Account, Network: e.Network, User: e.User, At: e.At, Deadline: e.Deadline, Cause: e.Cause,
 		Data: e.Data, Plan: e.Plan, From: e.From, Amount: nonZero(e.Amount), Credit: nonZero(e.Credit),
-		Bytes: e.Bytes, Note: e.Note, Days: e.Days})
+		Credited: nonZero(e.Credited), Balance: nonZero(e.Balance), Bytes: e.Bytes, Note: e.Note, Days: e.Days})
 }
 
 // UnmarshalJSON decodes an effect and refuses another schema version,
@@ -314,6 +325,12 @@ func (e *Effect) UnmarshalJSON(b []byte) error {
 	}
 	if j.Credit != nil {
 		out.Credit = *j.Credit
+	}
+	if j.Credited != nil {
+		out.Credited = *j.Credited
+	}
+	if j.Balance != nil {
+		out.Balance = *j.Balance
 	}
 	if id := out.ID(); id != j.ID {
 		return bad("ID %q, but the fields make %q", j.ID, id)

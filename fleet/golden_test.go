@@ -325,3 +325,30 @@ func TestGoldenDuplicateKeys(t *testing.T) {
 		t.Errorf("a repeated kind in the second effect: %v, want ErrCorrupt naming the key", err)
 	}
 }
+
+// TestGoldenValuesBeforeCredited: effects written before upgrades carried
+// their whole credit and balance (issue 14) still load, with both zero;
+// the upgrade's credit applied is as it was (PLAN-03).
+func TestGoldenValuesBeforeCredited(t *testing.T) {
+	b := goldenFile(t, "effects")
+	old := bytes.ReplaceAll(b, []byte(`,"credited":"542.28"`), nil)
+	if bytes.Equal(old, b) {
+		t.Fatal("the golden effects have no upgrade with its whole credit")
+	}
+	var effs []fleet.Effect
+	if err := json.Unmarshal(old, &effs); err != nil {
+		t.Fatalf("effects without credited: %v", err)
+	}
+	n := 0
+	for _, e := range effs {
+		if e.Kind == "plan.upgraded" {
+			n++
+			if !e.Credited.IsZero() || !e.Balance.IsZero() || e.Credit.String() != "542.28" {
+				t.Errorf("an old upgrade loads with credit %s, credited %s, balance %s", e.Credit, e.Credited, e.Balance)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d upgrades, want 1", n)
+	}
+}

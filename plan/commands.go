@@ -296,14 +296,41 @@ func (s *Subscription) charge(price decimal.Decimal) (charged, credit decimal.De
 	return price.Sub(credit), credit
 }
 
-// startPeriod begins a new paid period at now, anchored on now's day.
-func (s *Subscription) startPeriod(pl *Plan, p Period, price decimal.Decimal, now time.Time) {
+// startPeriod begins a new paid period at now, anchored on now's day and
+// ending as the policy's Bounds say.
+func (e *Engine) startPeriod(s *Subscription, pl *Plan, p Period, price decimal.Decimal, now time.Time) {
 	s.Plan, s.Period, s.Status = pl.ID, p, StatusActive
 	s.AnchorDay = now.Day()
-	s.Start, s.End = now, PeriodEnd(now, p.Months(), s.AnchorDay)
+	s.Start, s.End = now, e.periodEnd(now, p.Months(), s.AnchorDay)
 	s.Paid, s.Due, s.GraceEnd = price, decimal.Zero, time.Time{}
 	s.Pending = Change{}
 	s.EverPaid = true
+}
+
+// periodEnd is PeriodEnd bounded as the policy says: at start's time of
+// day, or at the first instant of the end's date (BoundAtMidnight).
+func (e *Engine) periodEnd(start time.Time, months, anchorDay int) time.Time {
+	end := PeriodEnd(start, months, anchorDay)
+	if e.policy.Bounds == BoundAtMidnight {
+		end = dayStart(end)
+	}
+	return end
+}
+
+// dayStart returns the first instant of t's date in t's location: its
+// midnight or, where clocks jump over midnight (America/Santiago in
+// September), the instant of the jump, which time.Date may place on the
+// day before.
+func dayStart(t time.Time) time.Time {
+	y, m, d := t.Date()
+	s := time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	if _, _, sd := s.Date(); sd != d {
+		// s is on the day before, in the offset before the jump: the day
+		// begins when that offset reaches midnight.
+		h, mi, sec := s.Clock()
+		s = s.Add(24*time.Hour - time.Duration(h)*time.Hour - time.Duration(mi)*time.Minute - time.Duration(sec)*time.Second - time.Duration(s.Nanosecond()))
+	}
+	return s
 }
 
 func (c Purchase) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Event, error) {
@@ -316,7 +343,7 @@ func (c Purchase) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([
 	}
 	from := s.Plan
 	charged, credit := s.charge(price)
-	s.startPeriod(pl, c.Period, price, now)
+	e.startPeriod(s, pl, c.Period, price, now)
 	return append(dst, e.event(s, EventPurchased, now, Event{From: from, Amount: charged, Credit: credit, Until: s.End})), nil
 }
 
@@ -347,19 +374,59 @@ func (c ChangePlan) run(e *Engine, s *Subscription, now time.Time, dst []Event) 
 	if s.Pending.Kind != NoChange {
 		return nil, tenancy.Refuse("PLAN-03", ErrPendingChange, "a %s is pending; undo it before upgrading", s.Pending.Kind)
 	}
-	// The unused part of a paid period, and a renewal bought early, are
-	// credited against the new price (PLAN-03). An unpaid period in grace
-	// has nothing to credit.
+	return e.upgrade(s, target, c.Period, price, now, dst), nil
+}
+
+// upgrade moves s to target for period p at price, at once (PLAN-03): the
+// unused part of the current paid period (none in grace, which is unpaid)
+// and a renewal bought early are credited. With UpgradeKeepsAnchor, the
+// same period length and a paid period, the current period goes on and the
+// same unused part of the new price is charged; otherwise a new period
+// starts now at the whole price. The event carries the whole credit, the part applied and
+// the account credit left.
+func (e *Engine) upgrade(s *Subscription, target *Plan, p Period, price decimal.Decimal, now time.Time, dst []Event) []Event {
+	cur, r := e.catalog.currency, e.policy.Rounding
+	num, den := e.unusedShare(*s, now)
 	unused := decimal.Zero
 	if s.Status == StatusActive {
-		unused = e.catalog.currency.Part(s.Paid, int64(s.End.Sub(now)), int64(s.End.Sub(s.Start)))
+		unused = cur.Share(s.Paid, num, den, r)
 	}
-	s.Credit = s.Credit.Add(unused).Add(s.Renewal)
+	credited := unused.Add(s.Renewal)
+	s.Credit = s.Credit.Add(credited)
 	s.Renewal = decimal.Zero
-	charged, credit := s.charge(price)
 	from := s.Plan
-	s.startPeriod(target, c.Period, price, now)
-	return append(dst, e.event(s, EventUpgraded, now, Event{From: from, Amount: charged, Credit: credit, Until: s.End})), nil
+	if e.policy.Upgrade == UpgradeKeepsAnchor && p == s.Period && s.Status == StatusActive {
+		rest := cur.Share(price, num, den, r)
+		charged, applied := s.charge(rest)
+		// What the period costs now: the old price for the part used and
+		// the new one for the rest.
+		s.Paid = s.Paid.Sub(unused).Add(rest)
+		s.Plan = target.ID
+		return append(dst, e.event(s, EventUpgraded, now, Event{From: from, Amount: charged, Credit: applied, Credited: credited, Balance: s.Credit, Until: s.End}))
+	}
+	charged, applied := s.charge(price)
+	e.startPeriod(s, target, p, price, now)
+	return append(dst, e.event(s, EventUpgraded, now, Event{From: from, Amount: charged, Credit: applied, Credited: credited, Balance: s.Credit, Until: s.End}))
+}
+
+// unusedShare returns the unused part of s's current period at now as
+// num/den, measured as the policy's Proration says (PLAN-03).
+func (e *Engine) unusedShare(s Subscription, now time.Time) (num, den int64) {
+	pr := e.policy.Proration
+	switch pr.Basis {
+	case ProrateElapsed:
+		return int64(s.End.Sub(now)), int64(s.End.Sub(s.Start))
+	case ProrateThirtyDayMonth:
+		den = int64(days360(s.Start, s.End))
+		num = int64(days360(now, s.End))
+	default:
+		den = int64(civilDays(s.Start, s.End))
+		num = int64(civilDays(now, s.End))
+	}
+	if pr.ChangeDayUsed {
+		num--
+	}
+	return max(0, min(num, den)), den
 }
 
 func downgrade(e *Engine, s *Subscription, cur, target *Plan, p Period, now time.Time, dst []Event) ([]Event, error) {
@@ -475,7 +542,7 @@ func (c Renew) run(e *Engine, s *Subscription, now time.Time, dst []Event) ([]Ev
 	price := e.price(p, per)
 	charged, credit := s.charge(price)
 	s.Renewal = price
-	next := PeriodEnd(s.End, per.Months(), s.AnchorDay)
+	next := e.periodEnd(s.End, per.Months(), s.AnchorDay)
 	return append(dst, e.event(s, EventRenewalBought, now, Event{Amount: charged, Credit: credit, Until: next})), nil
 }
 

@@ -397,8 +397,19 @@ func TestPLAN02_OnlyAdministrators(t *testing.T) {
 
 // --- PLAN-03 -------------------------------------------------------------
 
+// ctElapsed is the default engine with proration by elapsed time.
+func ctElapsed(t *testing.T) *plan.Engine {
+	return tbEngine(t, func(p *plan.Policy) { p.Proration.Basis = plan.ProrateElapsed })
+}
+
+// ctDaysChangeDayUsed is the default engine (proration by calendar days) with the day
+// of the change counted as used.
+func ctDaysChangeDayUsed(t *testing.T) *plan.Engine {
+	return tbEngine(t, func(p *plan.Policy) { p.Proration.ChangeDayUsed = true })
+}
+
 // TestPLAN03_UpgradeNowDowngradeLater proves PLAN-03: an upgrade applies at
-// once, prorated by the second; a downgrade waits for the period's end; only
+// once, prorated by calendar days (or, by choice, by the second); a downgrade waits for the period's end; only
 // one change may be pending, and UndoChange withdraws it.
 func TestPLAN03_UpgradeNowDowngradeLater(t *testing.T) {
 	t0 := ctAt(2024, 1, 1) // Basic monthly: 1 Jan to 1 Feb, 31 days
@@ -428,7 +439,7 @@ func TestPLAN03_UpgradeNowDowngradeLater(t *testing.T) {
 				ev := evs[0]
 				want := plan.Event{Kind: plan.EventUpgraded, Rule: "PLAN-03", Account: ctAccount, At: mid,
 					Plan: plan.Professional, From: plan.Basic,
-					Amount: ctD("217.52"), Credit: ctD("31.48"), Until: ctAt(2024, 2, 16)}
+					Amount: ctD("217.52"), Credit: ctD("31.48"), Credited: ctD("31.48"), Until: ctAt(2024, 2, 16)}
 				if d := cmp.Diff(want, ev, ctNoSeq); d != "" {
 					t.Errorf("event (-want +got):\n%s", d)
 				}
@@ -479,10 +490,11 @@ func TestPLAN03_UpgradeNowDowngradeLater(t *testing.T) {
 		},
 		{
 			// Basic annual, 585.60 for the 366 days of 2024, is 1.60 a day:
-			// a day later the unused 365 days are worth exactly 584.00, and
-			// a second later one second less, which rounds down to 583.99.
-			// Standard annual is 124 × 12 × 0.8 = 1190.40.
-			name: "prorated by the second: on the cent",
+			// a day later the unused 365 days are worth exactly 584.00, and,
+			// prorated by elapsed time (Stripe's way), a second later one
+			// second less, which rounds down to 583.99. Standard annual is
+			// 124 × 12 × 0.8 = 1190.40.
+			name: "prorated by the second: on the cent", eng: ctElapsed(t),
 			state: ctStateAt(func(t testing.TB, e *plan.Engine) plan.Subscription {
 				return ctActive(t, e, plan.Basic, plan.Annual, t0)
 			}),
@@ -494,7 +506,7 @@ func TestPLAN03_UpgradeNowDowngradeLater(t *testing.T) {
 			},
 		},
 		{
-			name: "prorated by the second: a second later",
+			name: "prorated by the second: a second later", eng: ctElapsed(t),
 			state: ctStateAt(func(t testing.TB, e *plan.Engine) plan.Subscription {
 				return ctActive(t, e, plan.Basic, plan.Annual, t0)
 			}),
@@ -502,6 +514,34 @@ func TestPLAN03_UpgradeNowDowngradeLater(t *testing.T) {
 			check: func(t *testing.T, _, _ plan.Subscription, evs []plan.Event) {
 				if !evs[0].Credit.Equal(ctD("583.99")) || !evs[0].Amount.Equal(ctD("606.41")) {
 					t.Errorf("credit %s charged %s, want 583.99 and 606.41", evs[0].Credit, evs[0].Amount)
+				}
+			},
+		},
+		{
+			// By calendar days, the default, the second does not count: 2
+			// Jan is unused, so are the 364 days after it: 584.00.
+			name: "prorated by days: a second later is the same day",
+			state: ctStateAt(func(t testing.TB, e *plan.Engine) plan.Subscription {
+				return ctActive(t, e, plan.Basic, plan.Annual, t0)
+			}),
+			now: ctAt(2024, 1, 2).Add(time.Second), cmd: plan.ChangePlan{By: ctAdmin, Plan: plan.Standard, Period: plan.Annual},
+			check: func(t *testing.T, _, _ plan.Subscription, evs []plan.Event) {
+				if !evs[0].Credit.Equal(ctD("584")) || !evs[0].Amount.Equal(ctD("606.40")) {
+					t.Errorf("credit %s charged %s, want 584.00 and 606.40", evs[0].Credit, evs[0].Amount)
+				}
+			},
+		},
+		{
+			// With the day of the change counted as used, 2 Jan is not
+			// credited: 364 days, 582.40.
+			name: "prorated by days: the day of the change used", eng: ctDaysChangeDayUsed(t),
+			state: ctStateAt(func(t testing.TB, e *plan.Engine) plan.Subscription {
+				return ctActive(t, e, plan.Basic, plan.Annual, t0)
+			}),
+			now: ctAt(2024, 1, 2).Add(time.Second), cmd: plan.ChangePlan{By: ctAdmin, Plan: plan.Standard, Period: plan.Annual},
+			check: func(t *testing.T, _, _ plan.Subscription, evs []plan.Event) {
+				if !evs[0].Credit.Equal(ctD("582.40")) || !evs[0].Amount.Equal(ctD("608.00")) {
+					t.Errorf("credit %s charged %s, want 582.40 and 608.00", evs[0].Credit, evs[0].Amount)
 				}
 			},
 		},

@@ -29,10 +29,17 @@
 //     the free plan with no grace (PLAN-10).
 //   - A purchase starts a period anchored on today's date; periods keep the
 //     anchor day across short months (PLAN-05, [PeriodEnd]).
-//   - An upgrade applies at once: the unused part of the paid period, to the
-//     nanosecond, is credited against the new price, and a new period starts
-//     (PLAN-03). Credit the new price does not use stays on the account and
-//     pays later charges first.
+//   - An upgrade applies at once: the unused part of the paid period, by
+//     default in calendar days, is credited against the new price, and a
+//     new period starts (PLAN-03). Credit the new price does not use stays
+//     on the account and pays later charges first. The event carries the
+//     whole credit, the part applied and what is left (Event.Credited,
+//     Credit, Balance).
+//   - How an upgrade is prorated and rounded, whether it keeps the billing
+//     anchor, and when in the day periods end are Policy choices
+//     (Proration, Rounding, Upgrade, Bounds), so that amounts match the
+//     billing system an adopter already uses: docs/billing.md says what to
+//     set to bill like Stripe, Kill Bill or Lago.
 //   - A downgrade or a cancellation waits for the period's end; only one
 //     change may be pending (PLAN-03). Cancelling is turning auto-renewal
 //     off; at period end the account rolls back to free (PLAN-04).

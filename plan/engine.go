@@ -151,7 +151,7 @@ func (e *Engine) fire(s *Subscription, at time.Time, dst []Event) []Event {
 		s.Plan, s.Period = s.Pending.Plan, s.Pending.Period
 	}
 	s.Pending = Change{}
-	s.Start, s.End = at, PeriodEnd(at, s.Period.Months(), s.AnchorDay)
+	s.Start, s.End = at, e.periodEnd(at, s.Period.Months(), s.AnchorDay)
 	price := e.price(s.Plan, s.Period)
 	switch {
 	case s.Renewal.IsPositive():

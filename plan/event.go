@@ -25,8 +25,12 @@ const (
 	// account credit applied; Until: period end.
 	EventPurchased
 	// EventUpgraded: the plan changed up at once, prorated (PLAN-03).
-	// Amount: charged; Credit: credit applied (unused part of the old
-	// period plus account credit); Until: new period end.
+	// Amount: charged; Credited: the whole credit the upgrade made (the
+	// unused part of the old period, and a renewal bought early); Credit:
+	// the credit applied to the charge (from Credited and any account
+	// credit there was); Balance: the account credit left after it (so
+	// credit before + Credited = Credit + Balance); Until: the period end,
+	// a new one's or, keeping the anchor, the current one's.
 	EventUpgraded
 	// EventChangeScheduled: a downgrade will apply at period end (PLAN-03).
 	// Plan: the target; Until: when it applies.
@@ -146,6 +150,9 @@ type Event struct {
 	// documents.
 	Amount decimal.Decimal
 	Credit decimal.Decimal
+	// Credited and Balance are the whole credit an upgrade made and the
+	// account credit left after it (EventUpgraded).
+	Credited, Balance decimal.Decimal
 	// Until is the deadline the event announces, if any.
 	Until time.Time
 	Bytes int64
@@ -164,7 +171,9 @@ func (e Event) ID() string {
 	return fmt.Sprintf("%s/%s/%s/%s/%d", e.Account, e.Rule, e.Kind, e.At.UTC().Format(time.RFC3339Nano), e.Seq)
 }
 
-// String returns a one-line description, for logs and examples.
+// String returns a one-line description, for logs and examples. An
+// upgrade's Credited is shown when it differs from the credit applied, and
+// its Balance when there is one.
 func (e Event) String() string {
 	s := fmt.Sprintf("%s %s %s plan=%s", e.At.Format("2006-01-02"), e.Rule, e.Kind, e.Plan)
 	if !e.Amount.IsZero() {
@@ -172,6 +181,12 @@ func (e Event) String() string {
 	}
 	if !e.Credit.IsZero() {
 		s += " credit=" + e.Credit.String()
+	}
+	if !e.Credited.Equal(e.Credit) {
+		s += " credited=" + e.Credited.String()
+	}
+	if !e.Balance.IsZero() {
+		s += " balance=" + e.Balance.String()
 	}
 	if !e.Until.IsZero() {
 		s += " until=" + e.Until.Format("2006-01-02")

@@ -75,9 +75,18 @@ func (e *Engine) Limits(s Subscription) Limits {
 	return l
 }
 
+// RestrictionsOf reports what of usage u exceeds the limits s has now: its
+// plan's, with the extra storage s has bought (PLAN-08). After a drop to
+// free the add-on is gone, and so is its storage: the caller need not
+// remember to pass it.
+func (e *Engine) RestrictionsOf(s Subscription, u Usage) (Restrictions, error) {
+	return e.Restrictions(s.Plan, s.AddOns.ExtraStorageBytes, u)
+}
+
 // Restrictions reports what of usage u exceeds plan id's limits, with
 // extraStorage bytes of add-on storage on top of the plan's quota (PLAN-08).
-// The quota with the add-on saturates at math.MaxInt64.
+// The quota with the add-on saturates at math.MaxInt64. RestrictionsOf
+// asks the same of a subscription.
 func (e *Engine) Restrictions(id PlanID, extraStorage int64, u Usage) (Restrictions, error) {
 	pl := e.catalog.lookup(id)
 	if pl == nil {

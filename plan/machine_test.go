@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
 	"testing"
@@ -120,6 +121,12 @@ func mNewMachine(t *rapid.T, stats map[string]int) *mMachine {
 		if rapid.Bool().Draw(t, "retention offer") {
 			pol.Offer = mOffer
 		}
+		// Issue 14: every billing convention, in every combination.
+		pol.Proration.Basis = rapid.SampledFrom([]plan.Basis{plan.ProrateDays, plan.ProrateElapsed, plan.ProrateThirtyDayMonth}).Draw(t, "proration basis")
+		pol.Proration.ChangeDayUsed = rapid.Bool().Draw(t, "change day used")
+		pol.Rounding = rapid.SampledFrom([]plan.Rounding{plan.RoundDown, plan.RoundHalfUp, plan.RoundHalfEven}).Draw(t, "rounding")
+		pol.Upgrade = rapid.SampledFrom([]plan.Anchoring{plan.UpgradeResets, plan.UpgradeKeepsAnchor}).Draw(t, "upgrade anchoring")
+		pol.Bounds = rapid.SampledFrom([]plan.Bounds{plan.BoundAtPurchaseTime, plan.BoundAtMidnight}).Draw(t, "period bounds")
 	}
 	// PLAN-06: money is in the currency's minor units, so an engine refuses
 	// a refund fee finer than them.
@@ -522,6 +529,22 @@ func (m *mMachine) check(t *rapid.T) {
 			t.Fatalf("amount %s is finer than the minor unit", d)
 		}
 	}
+	// PLAN-05, PLAN-03: under every convention no period has zero length,
+	// no balance is negative, and with BoundAtMidnight a paid period ends
+	// at the first instant of its day.
+	if s.Paying() || s.Status == plan.StatusTrial {
+		if !s.End.After(s.Start) {
+			t.Fatalf("PLAN-05: a period from %v to %v", s.Start, s.End)
+		}
+	}
+	for _, d := range []decimal.Decimal{s.Paid, s.Due, s.Renewal, s.Credit} {
+		if d.IsNegative() {
+			t.Fatalf("a negative amount %s in %+v", d, s)
+		}
+	}
+	if s.Paying() && m.pol.Bounds == plan.BoundAtMidnight && !s.End.Equal(m.bound(s.End)) {
+		t.Fatalf("PLAN-05: a period bounded at midnight ends at %v", s.End)
+	}
 
 	// PLAN-11: specialist support comes with a paid plan only; the limits
 	// are the plan's plus the extra storage bought (PLAN-07).
@@ -605,7 +628,8 @@ func (m *mMachine) commit(t *rapid.T, before, after plan.Subscription, evs []pla
 		}
 		// PLAN-06, PLAN-07: amounts are never negative and are whole minor
 		// units.
-		if ev.Amount.IsNegative() || ev.Credit.IsNegative() || !m.cur.Whole(ev.Amount) || !m.cur.Whole(ev.Credit) {
+		if ev.Amount.IsNegative() || ev.Credit.IsNegative() || ev.Credited.IsNegative() || ev.Balance.IsNegative() ||
+			!m.cur.Whole(ev.Amount) || !m.cur.Whole(ev.Credit) || !m.cur.Whole(ev.Credited) || !m.cur.Whole(ev.Balance) {
 			t.Fatalf("event %v has a bad amount or credit", ev)
 		}
 		// Events are numbered in the subscription's history, one after
@@ -1205,15 +1229,38 @@ func (m *mMachine) checkCommand(t *rapid.T, adv, a plan.Subscription, now time.T
 		}
 		if mHas(ce, plan.EventUpgraded) {
 			// PLAN-03: an upgrade is prorated: the unused part of the paid
-			// period and a renewal bought early are credited.
+			// period, counted as the policy says, and a renewal bought
+			// early are credited.
+			num, den := m.unused(adv, now)
 			unused := decimal.Zero
 			if adv.Status == plan.StatusActive {
-				unused = m.cur.Part(adv.Paid, int64(adv.End.Sub(now)), int64(adv.End.Sub(adv.Start)))
+				unused = m.share(adv.Paid, num, den)
 			}
-			if unused.GreaterThan(adv.Paid) {
+			if unused.GreaterThan(adv.Paid) || unused.IsNegative() {
 				t.Fatalf("PLAN-03: credited %s of %s paid", unused, adv.Paid)
 			}
-			m.checkBought(t, adv, a, now, c.Plan, c.Period, ce, plan.EventUpgraded, adv.Credit.Add(unused).Add(adv.Renewal))
+			pool := adv.Credit.Add(unused).Add(adv.Renewal)
+			ev := ce[len(ce)-1]
+			// PLAN-03: the event carries the whole credit, the part
+			// applied and the balance, and credit is conserved: credit
+			// before + credited = applied + balance = ... + account credit.
+			if len(ce) != 1 || !ev.Credited.Equal(unused.Add(adv.Renewal)) || !adv.Credit.Add(ev.Credited).Equal(ev.Credit.Add(ev.Balance)) ||
+				!a.Credit.Equal(ev.Balance) || ev.Amount.IsNegative() || ev.Credit.IsNegative() || ev.Balance.IsNegative() {
+				t.Fatalf("PLAN-03: upgrade with credit %s, unused %s, renewal %s: %+v, account credit %s", adv.Credit, unused, adv.Renewal, ce, a.Credit)
+			}
+			if m.pol.Upgrade == plan.UpgradeKeepsAnchor && c.Period == adv.Period && adv.Status == plan.StatusActive {
+				// PLAN-03, PLAN-05: the period and its anchor are kept; the
+				// new price's share for the same unused part is charged,
+				// credit paying first.
+				rest := m.share(m.price(t, c.Plan, c.Period), num, den)
+				if a.Plan != c.Plan || a.Period != adv.Period || !a.Start.Equal(adv.Start) || !a.End.Equal(adv.End) || a.AnchorDay != adv.AnchorDay ||
+					a.Status != plan.StatusActive || !ev.Amount.Add(ev.Credit).Equal(rest) || !ev.Credit.Equal(decimal.Min(pool, rest)) ||
+					!a.Paid.Equal(adv.Paid.Sub(unused).Add(rest)) || !a.Renewal.IsZero() || !ev.Until.Equal(adv.End) {
+					t.Fatalf("PLAN-03: upgrade keeping the anchor, rest %s of %d/%d: %+v -> %+v, %v", rest, num, den, adv, a, ce)
+				}
+				return
+			}
+			m.checkBought(t, adv, a, now, c.Plan, c.Period, ce, plan.EventUpgraded, pool)
 			return
 		}
 		// PLAN-03: a downgrade waits for the period's end: the plan, the
@@ -1492,11 +1539,15 @@ func (m *mMachine) checkQuote(t *rapid.T, s plan.Subscription, now time.Time, q 
 		// the anchor day k months after the start.
 		unused := 0
 		for k := range 12 {
-			if !plan.PeriodEnd(s.Start, k, s.AnchorDay).Before(now) {
+			begins := s.Start
+			if k > 0 {
+				begins = m.bound(plan.PeriodEnd(s.Start, k, s.AnchorDay))
+			}
+			if !begins.Before(now) {
 				unused++
 			}
 		}
-		if q.Of != 12 || q.Unused != unused || !gross.Equal(m.cur.Part(q.Paid, int64(unused), 12)) {
+		if q.Of != 12 || q.Unused != unused || !gross.Equal(m.share(q.Paid, int64(unused), 12)) {
 			t.Fatalf("PLAN-06: whole months quote %+v, want %d of 12 unused", q, unused)
 		}
 	case plan.RefundDays:
@@ -1506,7 +1557,7 @@ func (m *mMachine) checkQuote(t *rapid.T, s plan.Subscription, now time.Time, q 
 			return int(time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC).Sub(time.Date(ay, am, ad, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
 		}
 		of := days(s.Start, s.End)
-		if q.Of != of || q.Unused < 0 || q.Unused > of || !gross.Equal(m.cur.Part(q.Paid, int64(q.Unused), int64(of))) {
+		if q.Of != of || q.Unused < 0 || q.Unused > of || !gross.Equal(m.share(q.Paid, int64(q.Unused), int64(of))) {
 			t.Fatalf("PLAN-06: days quote %+v, period of %d days", q, of)
 		}
 	}
@@ -1527,7 +1578,87 @@ func (m *mMachine) periodEnd(t *rapid.T, start time.Time, months, anchor int) ti
 	if !got.Equal(want) || got.Location() != start.Location() {
 		t.Fatalf("PLAN-05: PeriodEnd(%v, %d, %d) = %v, want %v", start, months, anchor, got, want)
 	}
-	return got
+	return m.bound(got)
+}
+
+// bound is a period end as the policy's Bounds place it (PLAN-05): as it
+// is, or the first instant of its date, found minute by minute from the
+// day before, so that a midnight clocks jump over is the instant after
+// the jump.
+func (m *mMachine) bound(end time.Time) time.Time {
+	if m.pol.Bounds != plan.BoundAtMidnight {
+		return end
+	}
+	y, mo, d := end.Date()
+	t := time.Date(y, mo, d, 12, 0, 0, 0, end.Location()).Add(-36 * time.Hour)
+	for {
+		if ty, tm, td := t.Date(); ty == y && tm == mo && td == d {
+			return t
+		}
+		t = t.Add(time.Minute)
+	}
+}
+
+// unused is the unused part of adv's period at now as num/den, as the
+// policy's Proration counts it (PLAN-03): calendar days stepped one by
+// one in the subscription's zone, the 30E/360 day count, or nanoseconds;
+// the day of the change counted as used when the policy says so.
+func (m *mMachine) unused(adv plan.Subscription, now time.Time) (int64, int64) {
+	loc := adv.Location()
+	days := func(a, b time.Time) int64 {
+		ay, am, ad := a.In(loc).Date()
+		by, bm, bd := b.In(loc).Date()
+		n := int64(0)
+		for d := time.Date(ay, am, ad, 12, 0, 0, 0, time.UTC); d.Before(time.Date(by, bm, bd, 12, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+			n++
+		}
+		return n
+	}
+	d360 := func(a, b time.Time) int64 {
+		ay, am, ad := a.In(loc).Date()
+		by, bm, bd := b.In(loc).Date()
+		return int64(360*(by-ay) + 30*(int(bm)-int(am)) + min(bd, 30) - min(ad, 30))
+	}
+	var num, den int64
+	switch m.pol.Proration.Basis {
+	case plan.ProrateElapsed:
+		return int64(adv.End.Sub(now)), int64(adv.End.Sub(adv.Start))
+	case plan.ProrateThirtyDayMonth:
+		num, den = d360(now, adv.End), d360(adv.Start, adv.End)
+	default:
+		num, den = days(now, adv.End), days(adv.Start, adv.End)
+	}
+	if m.pol.Proration.ChangeDayUsed {
+		num--
+	}
+	return max(0, min(num, den)), den
+}
+
+// share is amount × num/den rounded to the minor unit as the policy says,
+// computed with exact rationals: the oracle of Currency.Share (PLAN-06).
+func (m *mMachine) share(amount decimal.Decimal, num, den int64) decimal.Decimal {
+	if den <= 0 || num <= 0 {
+		return decimal.Zero
+	}
+	if num >= den {
+		return amount
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(m.cur.Minor)), nil)
+	x := new(big.Rat).Mul(amount.Rat(), new(big.Rat).SetFrac64(num, den))
+	x.Mul(x, new(big.Rat).SetInt(scale)) // in minor units
+	neg := x.Sign() < 0
+	x.Abs(x)
+	q, r := new(big.Int).QuoRem(x.Num(), x.Denom(), new(big.Int))
+	twice := new(big.Int).Mul(r, big.NewInt(2))
+	switch c := twice.Cmp(x.Denom()); {
+	case m.pol.Rounding == plan.RoundDown || r.Sign() == 0:
+	case c > 0, c == 0 && m.pol.Rounding == plan.RoundHalfUp, c == 0 && q.Bit(0) == 1:
+		q.Add(q, big.NewInt(1))
+	}
+	if neg {
+		q.Neg(q)
+	}
+	return decimal.NewFromBigInt(q, -m.cur.Minor)
 }
 
 func mHas(evs []plan.Event, k plan.EventKind) bool {
@@ -1537,4 +1668,24 @@ func mHas(evs []plan.Event, k plan.EventKind) bool {
 		}
 	}
 	return false
+}
+
+// TestShare_PLAN06_AgainstRationals: Currency.Share agrees with exact
+// rational arithmetic in every rounding mode and currency, on small
+// amounts and fractions where exact halves are common; no share of a
+// positive whole amount is negative or larger than it (PLAN-06).
+func TestShare_PLAN06_AgainstRationals(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		cur := rapid.SampledFrom([]plan.Currency{plan.USD, {Code: "JPY", Minor: 0}, {Code: "KWD", Minor: 3}}).Draw(t, "currency")
+		r := rapid.SampledFrom([]plan.Rounding{plan.RoundDown, plan.RoundHalfUp, plan.RoundHalfEven}).Draw(t, "rounding")
+		units := rapid.Int64Range(0, 2000).Draw(t, "minor units")
+		den := rapid.Int64Range(1, 40).Draw(t, "den")
+		num := rapid.Int64Range(0, den).Draw(t, "num")
+		amount := decimal.New(units, -cur.Minor)
+		m := &mMachine{cur: cur, pol: plan.Policy{Rounding: r}}
+		got, want := cur.Share(amount, num, den, r), m.share(amount, num, den)
+		if !got.Equal(want) || got.IsNegative() || got.GreaterThan(amount) {
+			t.Fatalf("%s × %d/%d %s, %v: %s, want %s", amount, num, den, cur.Code, r, got, want)
+		}
+	})
 }

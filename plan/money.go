@@ -12,11 +12,12 @@ import (
 // number of digits of its minor unit (2 for USD and EUR, 0 for JPY), which
 // must be the one MinorUnits gives for the code.
 //
-// Every amount the package computes passes through the Currency's rounding,
-// the only place where money is rounded: proportional amounts (a proration
-// credit, a refund) are rounded toward zero to a whole minor unit, so the
-// business never pays out a fraction of a cent and the remainder stays with
-// the amount it was split from.
+// Every amount the package computes passes through the Currency's rounding
+// (Share), the only place where money is rounded: proportional amounts (a
+// proration credit or charge, a refund) are rounded to a whole minor unit
+// as the policy's Rounding says, by default toward zero, so the business
+// never pays out a fraction of a cent and the remainder stays with the
+// amount it was split from.
 type Currency struct {
 	Code  string `json:"code"`
 	Minor int32  `json:"minor"`
@@ -210,19 +211,47 @@ func (d *decimalJSON) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Part returns amount * num / den rounded toward zero to a whole minor unit.
-// It is exact: no intermediate result is rounded, and no global precision
-// setting of the decimal package is read or changed. den must be positive and
-// 0 <= num <= den for the result to lie between zero and amount.
+// Part returns amount * num / den rounded toward zero to a whole minor
+// unit: Share with RoundDown.
 func (c Currency) Part(amount decimal.Decimal, num, den int64) decimal.Decimal {
+	return c.Share(amount, num, den, RoundDown)
+}
+
+// Share returns amount * num / den rounded to a whole minor unit as r
+// says. It is the one place where the package rounds money. It is exact:
+// no intermediate result is rounded, and no global precision setting of
+// the decimal package is read or changed. den must be positive and
+// 0 <= num <= den for the result to lie between zero and amount; with
+// amount a whole number of minor units, no rounding mode takes it past
+// amount.
+func (c Currency) Share(amount decimal.Decimal, num, den int64, r Rounding) decimal.Decimal {
 	if den <= 0 || num <= 0 || amount.IsZero() {
 		return decimal.Zero
 	}
 	if num >= den {
 		return amount
 	}
-	q, _ := amount.Mul(decimal.NewFromInt(num)).QuoRem(decimal.NewFromInt(den), c.Minor)
-	return q
+	d := decimal.NewFromInt(den)
+	q, rem := amount.Mul(decimal.NewFromInt(num)).QuoRem(d, c.Minor)
+	if r == RoundDown || rem.IsZero() {
+		return q
+	}
+	// rem / (den × unit) is the fraction of a minor unit that was cut:
+	// compare twice the remainder with den × unit.
+	unit := decimal.New(1, -c.Minor)
+	switch rem.Abs().Mul(decimal.NewFromInt(2)).Cmp(d.Mul(unit)) {
+	case 1:
+	case 0:
+		if r == RoundHalfEven && q.Shift(c.Minor).BigInt().Bit(0) == 0 {
+			return q
+		}
+	default:
+		return q
+	}
+	if amount.IsNegative() {
+		return decimal.Max(q.Sub(unit), amount)
+	}
+	return decimal.Min(q.Add(unit), amount)
 }
 
 // Format returns the amount with exactly Minor digits and the code, as in

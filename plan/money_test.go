@@ -211,20 +211,27 @@ func TestUpgradeProration_PLAN03(t *testing.T) {
 	}
 }
 
-// PLAN-03: proration counts elapsed time, not calendar days: across the DST
-// change the period is an hour short.
+// PLAN-03: proration counts calendar days in the account's zone by
+// default, as RULES.md counts every duration; by elapsed time, the choice
+// for Stripe-like billing, across the DST change the period is an hour
+// short and the credit differs.
 func TestUpgradeProration_PLAN03_DST(t *testing.T) {
 	berlin := tbLoc(t, "Europe/Berlin")
-	e := tbEngine(t, nil)
 	buy := time.Date(2026, 3, 15, 10, 0, 0, 0, berlin) // CET
 	up := time.Date(2026, 3, 29, 10, 0, 0, 0, berlin)  // CEST, the day clocks went forward
-	_, ev := tbUpgrade(t, e, berlin, buy, plan.Standard, plan.Monthly, up, plan.Professional, plan.Annual)
-	// 15 Mar 10:00 CET -> 15 Apr 10:00 CEST = 31 days - 1 h = 743 h.
+	// By days: 15 Mar -> 15 Apr is 31 days; 29 Mar -> 15 Apr is 17.
+	// credit = 124 * 17/31 = 68.00 exactly; charge = 2390.40 - 68 = 2322.40
+	_, ev := tbUpgrade(t, tbEngine(t, nil), berlin, buy, plan.Standard, plan.Monthly, up, plan.Professional, plan.Annual)
+	tbWantDec(t, "credit applied by days", ev.Credit, "68")
+	tbWantDec(t, "charged by days", ev.Amount, "2322.40")
+	// By elapsed time: 15 Mar 10:00 CET -> 15 Apr 10:00 CEST = 31 days - 1 h = 743 h.
 	// 29 Mar 10:00 CEST -> 15 Apr 10:00 CEST = 17 days = 408 h.
 	// credit = 124 * 408/743 = 50592/743 = 68.0915... -> 68.09
 	// charge = 2390.40 - 68.09 = 2322.31
-	tbWantDec(t, "credit applied", ev.Credit, "68.09")
-	tbWantDec(t, "charged", ev.Amount, "2322.31")
+	elapsed := tbEngine(t, func(p *plan.Policy) { p.Proration.Basis = plan.ProrateElapsed })
+	_, ev = tbUpgrade(t, elapsed, berlin, buy, plan.Standard, plan.Monthly, up, plan.Professional, plan.Annual)
+	tbWantDec(t, "credit applied by elapsed time", ev.Credit, "68.09")
+	tbWantDec(t, "charged by elapsed time", ev.Amount, "2322.31")
 }
 
 // PLAN-03: the same plan for a longer period is an upgrade; a renewal bought

@@ -101,3 +101,14 @@ func civilDays(a, b time.Time) int {
 	db := time.Date(by, bm, bd, 0, 0, 0, 0, time.UTC)
 	return int(db.Sub(da) / (24 * time.Hour))
 }
+
+// days360 returns the days from a's date to b's date, both read in a's
+// location, by the 30E/360 day count: every month has 30 days, a 31st
+// counts as the 30th, so a whole month is 30 days and a whole year 360
+// whatever their lengths.
+func days360(a, b time.Time) int {
+	b = b.In(a.Location())
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return 360*(by-ay) + 30*(int(bm)-int(am)) + min(bd, 30) - min(ad, 30)
+}

@@ -103,11 +103,28 @@ type Policy struct {
 	// Offer, when set, may produce a retention offer on cancellation
 	// (PLAN-13). Default nil: no offer.
 	Offer RetentionOffer
+	// Proration is how an upgrade credits the unused part of the period
+	// (PLAN-03). Default: calendar days in the account's zone, the day of
+	// the change credited.
+	Proration Proration
+	// Rounding rounds every proportional amount: proration credits and
+	// charges, refunds (PLAN-03, PLAN-06). Default RoundDown.
+	Rounding Rounding
+	// Upgrade says whether an upgrade starts a new period or keeps the
+	// current one's anchor (PLAN-03). Default UpgradeResets.
+	Upgrade Anchoring
+	// Bounds is the time of day periods end at (PLAN-05). Default
+	// BoundAtPurchaseTime.
+	Bounds Bounds
 }
 
 // DefaultPolicy returns the policy of RULES.md: a 15-day trial, 15 days of
 // grace, renewal from 30 days before the end, annual refunds by unused whole
-// months without a fee, over-limit data readable and deletable.
+// months without a fee, over-limit data readable and deletable; upgrades
+// prorated by calendar days, the day of the change credited, rounded toward
+// zero, starting a new period; periods ending at the purchase's time of day.
+// (The zero values of Proration, Rounding, Upgrade and Bounds are these
+// defaults.)
 func DefaultPolicy() Policy {
 	return Policy{
 		TrialDays:         15,
@@ -153,6 +170,153 @@ func (p Policy) Validate() error {
 		return bad("PLAN-06", "Refund.Fee is %s, want zero or more", p.Refund.Fee)
 	case p.OverLimit < AccessReadDelete || p.OverLimit > AccessNone:
 		return bad("PLAN-08", "OverLimit is %v, want AccessReadDelete, AccessReadOnly or AccessNone", p.OverLimit)
+	case p.Proration.Basis >= basisEnd:
+		return bad("PLAN-03", "Proration.Basis is %v, want ProrateDays, ProrateElapsed or ProrateThirtyDayMonth", p.Proration.Basis)
+	case p.Rounding >= roundingEnd:
+		return bad("PLAN-03", "Rounding is %v, want RoundDown, RoundHalfUp or RoundHalfEven", p.Rounding)
+	case p.Upgrade >= anchoringEnd:
+		return bad("PLAN-03", "Upgrade is %v, want UpgradeResets or UpgradeKeepsAnchor", p.Upgrade)
+	case p.Bounds >= boundsEnd:
+		return bad("PLAN-05", "Bounds is %v, want BoundAtPurchaseTime or BoundAtMidnight", p.Bounds)
 	}
 	return nil
+}
+
+// Basis is how the unused part of a period is measured when an upgrade
+// credits it (PLAN-03). The zero value is ProrateDays.
+type Basis uint8
+
+// The proration bases.
+const (
+	// ProrateDays, the default, counts calendar days in the account's time
+	// zone, as RULES.md counts every duration: the unused days over the
+	// period's days, whatever the hours of a daylight-saving change. Kill
+	// Bill and Lago prorate so.
+	ProrateDays Basis = iota
+	// ProrateElapsed counts elapsed time to the nanosecond: (end − now) /
+	// (end − start). Stripe prorates so, to the second. Across a
+	// daylight-saving change a day is 23 or 25 hours.
+	ProrateElapsed
+	// ProrateThirtyDayMonth counts every month as 30 days and a year as
+	// 360 (the 30E/360 day count: a 31st counts as the 30th), as Kill
+	// Bill's fixed 30-day option does: a month is worth the same whatever
+	// its length.
+	ProrateThirtyDayMonth
+	basisEnd
+)
+
+var basisNames = [...]string{"days", "elapsed", "thirty-day-month"}
+
+// String names the basis: "days", "elapsed" or "thirty-day-month".
+func (b Basis) String() string {
+	if b < basisEnd {
+		return basisNames[b]
+	}
+	return fmt.Sprintf("Basis(%d)", uint8(b))
+}
+
+// Proration decides how an upgrade credits the unused part of the current
+// period (PLAN-03).
+type Proration struct {
+	// Basis is what is counted. Default ProrateDays.
+	Basis Basis
+	// ChangeDayUsed counts the day of the change as used: with ProrateDays
+	// or ProrateThirtyDayMonth, the day an upgrade happens is not
+	// credited. By default (false) it is: the new plan starts that day,
+	// as Kill Bill and Lago bill an upgrade. Lago counts the day of a
+	// termination as used; that is the refund's own rule here (PLAN-06,
+	// RefundDays: a day counts as unused only if it has not begun). It
+	// has no effect with ProrateElapsed.
+	ChangeDayUsed bool
+}
+
+// Rounding is how a proportional amount (a proration credit or charge, a
+// refund) is rounded to a whole minor unit; the only place it happens is
+// Currency.Share. The zero value is RoundDown.
+type Rounding uint8
+
+// The rounding modes.
+const (
+	// RoundDown, the default, rounds toward zero: the business never pays
+	// out a fraction of a cent, and the remainder stays with the amount it
+	// was split from.
+	RoundDown Rounding = iota
+	// RoundHalfUp rounds to the nearest minor unit, halves away from zero,
+	// as Kill Bill (Java's HALF_UP) and Lago (Ruby's round) do.
+	RoundHalfUp
+	// RoundHalfEven rounds to the nearest minor unit, halves to the even
+	// one (banker's rounding), common in accounting.
+	RoundHalfEven
+	roundingEnd
+)
+
+var roundingNames = [...]string{"down", "half-up", "half-even"}
+
+// String names the mode: "down", "half-up" or "half-even".
+func (r Rounding) String() string {
+	if r < roundingEnd {
+		return roundingNames[r]
+	}
+	return fmt.Sprintf("Rounding(%d)", uint8(r))
+}
+
+// Anchoring is what an upgrade does to the billing period (PLAN-03,
+// PLAN-05). The zero value is UpgradeResets.
+type Anchoring uint8
+
+// The anchorings.
+const (
+	// UpgradeResets, the default, starts a new period at the upgrade,
+	// anchored on its day: the unused part of the old period is credited
+	// against the whole new price.
+	UpgradeResets Anchoring = iota
+	// UpgradeKeepsAnchor keeps the current period and its anchor day when
+	// the period length stays the same: the unused part of the old price
+	// is credited and the same part of the new price charged, for the rest
+	// of the period; the next period costs the new price in full. Stripe
+	// (billing_cycle_anchor unchanged, its default), Kill Bill and Lago
+	// bill so. A change of period length (monthly to annual) starts a new
+	// period all the same, as Stripe does.
+	UpgradeKeepsAnchor
+	anchoringEnd
+)
+
+var anchoringNames = [...]string{"reset", "keep"}
+
+// String names the anchoring: "reset" or "keep".
+func (a Anchoring) String() string {
+	if a < anchoringEnd {
+		return anchoringNames[a]
+	}
+	return fmt.Sprintf("Anchoring(%d)", uint8(a))
+}
+
+// Bounds is the time of day at which paid periods begin and end (PLAN-05).
+// The zero value is BoundAtPurchaseTime.
+type Bounds uint8
+
+// The period bounds.
+const (
+	// BoundAtPurchaseTime, the default, ends every period at the
+	// wall-clock time the plan was bought (or last upgraded with a new
+	// period), in the account's zone.
+	BoundAtPurchaseTime Bounds = iota
+	// BoundAtMidnight ends every period at local midnight, the start of
+	// its anchor day in the account's zone, as Kill Bill and Lago bound
+	// periods: the first period runs from the purchase to the midnight
+	// that begins the anchor day a period later. Where midnight does not
+	// exist (a daylight-saving change at 00:00), the period ends at the
+	// first instant of the day.
+	BoundAtMidnight
+	boundsEnd
+)
+
+var boundsNames = [...]string{"purchase-time", "midnight"}
+
+// String names the bounds: "purchase-time" or "midnight".
+func (b Bounds) String() string {
+	if b < boundsEnd {
+		return boundsNames[b]
+	}
+	return fmt.Sprintf("Bounds(%d)", uint8(b))
 }

@@ -58,12 +58,12 @@ func (e *Engine) quote(s Subscription, now time.Time) RefundQuote {
 	switch q.Method {
 	case RefundWholeMonths:
 		q.Of = s.Period.Months()
-		q.Unused = unusedMonths(s, now)
-		q.Refund = cur.Part(s.Paid, int64(q.Unused), int64(q.Of))
+		q.Unused = e.unusedMonths(s, now)
+		q.Refund = cur.Share(s.Paid, int64(q.Unused), int64(q.Of), e.policy.Rounding)
 	case RefundDays:
 		q.Of = civilDays(s.Start, s.End)
 		q.Unused = unusedDays(s, now)
-		q.Refund = cur.Part(s.Paid, int64(q.Unused), int64(q.Of))
+		q.Refund = cur.Share(s.Paid, int64(q.Unused), int64(q.Of), e.policy.Rounding)
 	}
 	if q.Refund.IsPositive() && e.policy.Refund.Fee.IsPositive() {
 		q.Fee = decimal.Min(q.Refund, e.policy.Refund.Fee)
@@ -74,11 +74,16 @@ func (e *Engine) quote(s Subscription, now time.Time) RefundQuote {
 }
 
 // unusedMonths counts the months of s's period that begin at or after now.
-// Month k begins on the anchor day k months after the period's start.
-func unusedMonths(s Subscription, now time.Time) int {
+// Month k begins on the anchor day k months after the period's start,
+// bounded as periods are (Policy.Bounds).
+func (e *Engine) unusedMonths(s Subscription, now time.Time) int {
 	n := s.Period.Months()
 	for k := 0; k < n; k++ {
-		if !PeriodEnd(s.Start, k, s.AnchorDay).Before(now) {
+		begins := s.Start
+		if k > 0 {
+			begins = e.periodEnd(s.Start, k, s.AnchorDay)
+		}
+		if !begins.Before(now) {
 			return n - k
 		}
 	}

@@ -24,6 +24,7 @@
 //	----
 //	zone Europe/Berlin, default catalog in USD: free, trial, basic, standard, professional, enterprise
 //	PLAN policy: trial-days=15 grace-days=15 renewal-days=30 refund=whole-months refund-fee=0 over-limit=read-delete
+//	PLAN billing: proration=days change-day=unused rounding=down upgrade=reset bounds=purchase-time
 //	LIFE policy: inactivity-days=30 warning-days=7,3,1 purge-days=30 deletion=never-paid-alone
 //	NET policy: branch-trial-days=15 network-grace-days=15 max-branches=unlimited
 //
@@ -72,6 +73,8 @@
 //
 //	world [zone=Europe/Berlin] [catalog=default] [trial-days=15] [grace-days=15] [renewal-days=30]
 //	      [refund=none|whole-months|days] [refund-fee=0] [over-limit=read-delete|read-only|none] [offer=TEXT]
+//	      [proration=days|elapsed|thirty-day-month] [change-day=unused|used] [rounding=down|half-up|half-even]
+//	      [upgrade=reset|keep] [bounds=purchase-time|midnight]
 //	      [inactivity-days=30] [warning-days=7,3,1] [purge-days=30]
 //	      [deletion=never-paid-alone|any-administrator|support-only]
 //	      [branch-trial-days=15] [network-grace-days=15] [max-branches=0]

@@ -230,6 +230,12 @@ func (w *world) effects(effs []fleet.Effect) {
 			if !e.Credit.IsZero() {
 				add("credit=%s", e.Credit)
 			}
+			if !e.Credited.Equal(e.Credit) {
+				add("credited=%s", e.Credited)
+			}
+			if !e.Balance.IsZero() {
+				add("balance=%s", e.Balance)
+			}
 			date("until", e.Deadline)
 			if e.Bytes != 0 {
 				add("bytes=%d", e.Bytes)

@@ -16,6 +16,20 @@ var refundMethods = map[string]plan.RefundMethod{
 	"none": plan.RefundNone, "whole-months": plan.RefundWholeMonths, "days": plan.RefundDays,
 }
 
+var bases = map[string]plan.Basis{
+	"days": plan.ProrateDays, "elapsed": plan.ProrateElapsed, "thirty-day-month": plan.ProrateThirtyDayMonth,
+}
+
+var changeDays = map[string]bool{"unused": false, "used": true}
+
+var roundings = map[string]plan.Rounding{
+	"down": plan.RoundDown, "half-up": plan.RoundHalfUp, "half-even": plan.RoundHalfEven,
+}
+
+var anchorings = map[string]plan.Anchoring{"reset": plan.UpgradeResets, "keep": plan.UpgradeKeepsAnchor}
+
+var boundsNames = map[string]plan.Bounds{"purchase-time": plan.BoundAtPurchaseTime, "midnight": plan.BoundAtMidnight}
+
 var accessLevels = map[string]plan.Access{
 	"read-delete": plan.AccessReadDelete, "read-only": plan.AccessReadOnly, "none": plan.AccessNone,
 }
@@ -96,6 +110,21 @@ func cmdWorld(w *world, a *args) error {
 	if pp.OverLimit, err = pick(a, "over-limit", accessLevels, pp.OverLimit); err != nil {
 		return err
 	}
+	if pp.Proration.Basis, err = pick(a, "proration", bases, pp.Proration.Basis); err != nil {
+		return err
+	}
+	if pp.Proration.ChangeDayUsed, err = pick(a, "change-day", changeDays, pp.Proration.ChangeDayUsed); err != nil {
+		return err
+	}
+	if pp.Rounding, err = pick(a, "rounding", roundings, pp.Rounding); err != nil {
+		return err
+	}
+	if pp.Upgrade, err = pick(a, "upgrade", anchorings, pp.Upgrade); err != nil {
+		return err
+	}
+	if pp.Bounds, err = pick(a, "bounds", boundsNames, pp.Bounds); err != nil {
+		return err
+	}
 	if offer, ok := a.key("offer"); ok && offer != "" {
 		pp.Offer = func(plan.Subscription, string) (string, bool) { return offer, true }
 	}
@@ -163,6 +192,9 @@ func (w *world) describe() {
 	}
 	w.printf("PLAN policy: trial-days=%d grace-days=%d renewal-days=%d refund=%s refund-fee=%s over-limit=%s%s",
 		pp.TrialDays, pp.GraceDays, pp.RenewalWindowDays, name(refundMethods, pp.Refund.Method), pp.Refund.Fee, name(accessLevels, pp.OverLimit), offer)
+	w.printf("PLAN billing: proration=%s change-day=%s rounding=%s upgrade=%s bounds=%s",
+		name(bases, pp.Proration.Basis), name(changeDays, pp.Proration.ChangeDayUsed), name(roundings, pp.Rounding),
+		name(anchorings, pp.Upgrade), name(boundsNames, pp.Bounds))
 	var warn []string
 	for _, d := range lp.WarningDays {
 		warn = append(warn, strconv.Itoa(d))

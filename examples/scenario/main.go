@@ -74,6 +74,7 @@ world zone=Europe/Berlin
 ----
 zone Europe/Berlin, default catalog in USD: free, trial, basic, standard, professional, enterprise
 PLAN policy: trial-days=15 grace-days=15 renewal-days=30 refund=whole-months refund-fee=0 over-limit=read-delete
+PLAN billing: proration=days change-day=unused rounding=down upgrade=reset bounds=purchase-time
 LIFE policy: inactivity-days=30 warning-days=7,3,1 purge-days=30 deletion=never-paid-alone
 NET policy: branch-trial-days=15 network-grace-days=15 max-branches=unlimited
 
