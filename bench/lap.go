@@ -55,7 +55,8 @@ func mustZone(name string) *time.Location {
 
 // Tenancy is the lap through lifecycle.Engine: Advance to the suspension
 // (which fires the three warnings and the suspension, each computed by the
-// engine), then Apply a Restore at that instant.
+// engine), then ApplyAppend a Restore at that instant, both appending to
+// one reused slice.
 type Tenancy struct {
 	eng  *lifecycle.Engine
 	a0   lifecycle.Account
@@ -94,7 +95,7 @@ func (l *Tenancy) Run() (Result, error) {
 		r.Warnings[i] = effs[i].At
 	}
 	r.Suspension = effs[3].At
-	a, _, err = l.eng.Apply(a, l.at, lifecycle.Restore{By: tenancy.Admin("ada")})
+	a, l.effs, err = l.eng.ApplyAppend(a, l.at, lifecycle.Restore{By: tenancy.Admin("ada")}, effs[:0])
 	if err != nil {
 		return r, err
 	}

@@ -291,39 +291,47 @@ const maxProjected = 2000
 // Apply commits nothing, so it is also the preview of a command: call it,
 // show the effects, and keep the result only when the actor confirms.
 func (e *Engine) Apply(a Account, now time.Time, cmd Command) (Account, []Effect, error) {
+	return e.ApplyAppend(a, now, cmd, nil)
+}
+
+// ApplyAppend is Apply appending the effects to dst, as Advance does, so
+// that a caller that reuses one slice allocates none for them. On a
+// refusal it returns a and dst as they were (the bytes of dst beyond its
+// length may have been written).
+func (e *Engine) ApplyAppend(a Account, now time.Time, cmd Command, dst []Effect) (Account, []Effect, error) {
 	if cmd == nil {
-		return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+		return a, dst, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
 	}
 	if err := tenancy.CheckTime(now, a.Location()); err != nil {
-		return a, nil, err
+		return a, dst, err
 	}
 	// A plan command names its actor: without one there is nobody to
 	// authorize.
 	switch c := cmd.(type) {
 	case Plan:
 		if c.Cmd == nil {
-			return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+			return a, dst, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
 		}
 	case HeadPlan:
 		if c.Cmd == nil {
-			return a, nil, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+			return a, dst, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
 		}
 	}
-	t, effs, err := e.Advance(a, now, nil)
+	t, effs, err := e.Advance(a, now, dst)
 	if err != nil {
-		return a, nil, err
+		return a, dst, err
 	}
 	if t.Stage == StageDeleted {
-		return a, nil, tenancy.Refuse("LIFE-05", ErrDeleted, "account %s was deleted on %s; nothing can bring it back", a.ID, t.Updated.Format(time.DateOnly))
+		return a, dst, tenancy.Refuse("LIFE-05", ErrDeleted, "account %s was deleted on %s; nothing can bring it back", a.ID, t.Updated.Format(time.DateOnly))
 	}
 	role, err := t.roleOf(cmd.actor())
 	if err != nil {
-		return a, nil, err
+		return a, dst, err
 	}
 	now = now.In(t.Location())
 	effs, err = cmd.run(e, &t, role, now, effs)
 	if err != nil {
-		return a, nil, err
+		return a, dst, err
 	}
 	t.Updated = now
 	e.rearm(&t)
