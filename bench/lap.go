@@ -53,10 +53,10 @@ func mustZone(name string) *time.Location {
 	return loc
 }
 
-// Tenancy is the lap through lifecycle.Engine: Advance to the suspension
-// (which fires the three warnings and the suspension, each computed by the
-// engine), then ApplyAppend a Restore at that instant, both appending to
-// one reused slice.
+// Tenancy is the lap through lifecycle.Engine, in place: copy the
+// account, AdvanceTo the suspension (which fires the three warnings and
+// the suspension, each computed by the engine), then ApplyTo a Restore at
+// that instant, both appending to one reused slice.
 type Tenancy struct {
 	eng  *lifecycle.Engine
 	a0   lifecycle.Account
@@ -84,7 +84,8 @@ func NewTenancy() (*Tenancy, error) {
 // Run runs one lap from the same account.
 func (l *Tenancy) Run() (Result, error) {
 	var r Result
-	a, effs, err := l.eng.Advance(l.a0, l.at, l.effs[:0])
+	a := l.a0
+	effs, err := l.eng.AdvanceTo(&a, l.at, l.effs[:0])
 	if err != nil {
 		return r, err
 	}
@@ -95,8 +96,7 @@ func (l *Tenancy) Run() (Result, error) {
 		r.Warnings[i] = effs[i].At
 	}
 	r.Suspension = effs[3].At
-	a, l.effs, err = l.eng.ApplyAppend(a, l.at, lifecycle.Restore{By: tenancy.Admin("ada")}, effs[:0])
-	if err != nil {
+	if l.effs, err = l.eng.ApplyTo(&a, l.at, lifecycle.Restore{By: tenancy.Admin("ada")}, effs[:0]); err != nil {
 		return r, err
 	}
 	r.Next = a.Deadline

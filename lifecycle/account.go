@@ -144,9 +144,12 @@ func (a Account) User(id tenancy.UserID) (User, bool) {
 // itself (a warning, a suspension, a deletion, or its subscription's next
 // deadline), and false when it has none. A service indexes this one
 // timestamp per account and calls Engine.Advance when it comes.
-func (a Account) NextDeadline() (time.Time, bool) { return a.next() }
+//
+// Its receiver is a pointer, unlike Account's other methods, so that a
+// sweeper reading it for millions of accounts does not copy each one.
+func (a *Account) NextDeadline() (time.Time, bool) { return a.next() }
 
-// next is NextDeadline without copying the account, for the hot path.
+// next is NextDeadline, for the engine's own use.
 func (a *Account) next() (time.Time, bool) {
 	next := a.WarnAt
 	if next.IsZero() {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
 
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/lifecycle"
@@ -57,5 +58,97 @@ func TestApplyAppend_LIFE02(t *testing.T) {
 	}
 	if d := cmp.Diff(a, refA); d != "" {
 		t.Errorf("a refusal changed the account:\n%s", d)
+	}
+}
+
+// TestInPlace_LIFE01: AdvanceTo and ApplyTo change the account in place
+// exactly as Advance and ApplyAppend return it, and leave it untouched on
+// a refusal. Invariant, over random logins, restores, deletions and clock
+// jumps, with and without a right to act: after every step the account
+// kept in place equals the value the copying functions returned
+// (LIFE-01, LIFE-02, LIFE-04, LIFE-05, LIFE-07), and every refusal leaves
+// it as it was.
+func TestInPlace_LIFE01(t *testing.T) {
+	eng := lrExampleEngine()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		created := time.Date(2026, time.March, 2, 9, 0, 0, 0, berlin)
+		val, err := eng.New("acme", "ada", "eu", berlin, created)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		in := val
+		now := created
+		for range rapid.IntRange(1, 30).Draw(rt, "steps") {
+			now = now.Add(time.Duration(rapid.IntRange(0, 40*24).Draw(rt, "hours")) * time.Hour)
+			who := rapid.SampledFrom([]tenancy.UserID{"ada", "nobody"}).Draw(rt, "who")
+			var cmd lifecycle.Command
+			switch rapid.IntRange(0, 3).Draw(rt, "kind") {
+			case 0:
+				cmd = nil // advance only
+			case 1:
+				cmd = lifecycle.Login{User: who}
+			case 2:
+				cmd = lifecycle.Restore{By: tenancy.Admin(who)}
+			case 3:
+				cmd = lifecycle.Delete{By: tenancy.Admin(who), Confirm: "acme"}
+			}
+			before := in
+			var wantErr, gotErr error
+			var want, got []lifecycle.Effect
+			var next lifecycle.Account
+			if cmd == nil {
+				next, want, wantErr = eng.Advance(val, now, nil)
+				got, gotErr = eng.AdvanceTo(&in, now, nil)
+			} else {
+				next, want, wantErr = eng.ApplyAppend(val, now, cmd, nil)
+				got, gotErr = eng.ApplyTo(&in, now, cmd, nil)
+			}
+			if (wantErr == nil) != (gotErr == nil) {
+				rt.Fatalf("copying: %v; in place: %v", wantErr, gotErr)
+			}
+			if gotErr != nil {
+				if d := cmp.Diff(before, in); d != "" {
+					rt.Fatalf("a refusal (%v) changed the account in place:\n%s", gotErr, d)
+				}
+				if len(got) != 0 {
+					rt.Fatalf("a refusal returned effects %v", got)
+				}
+				continue
+			}
+			val = next
+			if d := cmp.Diff(val, in); d != "" {
+				rt.Fatalf("account (-copying +in place):\n%s", d)
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				rt.Fatalf("effects (-copying +in place):\n%s", d)
+			}
+		}
+	})
+}
+
+// embedded is a command of another package that embeds one of
+// lifecycle's: it satisfies Command but is not one of its types.
+type embedded struct{ lifecycle.Login }
+
+// TestApplyTo_RefusesEmbedded: a type that only embeds a command is
+// refused with ErrInvalid, and the account is left as it was (LIFE-01).
+func TestApplyTo_RefusesEmbedded(t *testing.T) {
+	eng := lrExampleEngine()
+	created := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+	a, err := eng.New("acme", "ada", "eu", time.UTC, created)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := a
+	effs, err := eng.ApplyTo(&a, created.Add(time.Hour), embedded{lifecycle.Login{User: "ada"}}, nil)
+	if !errors.Is(err, tenancy.ErrInvalid) || len(effs) != 0 {
+		t.Fatalf("an embedded command: %v, %v", effs, err)
+	}
+	if d := cmp.Diff(before, a); d != "" {
+		t.Errorf("the refusal changed the account:\n%s", d)
 	}
 }

@@ -82,7 +82,7 @@ func (e *Engine) Check(a Account) error {
 		return err
 	}
 	want := a
-	e.rearm(&want)
+	e.arm(&want)
 	if !want.Deadline.Equal(a.Deadline) || !want.WarnAt.Equal(a.WarnAt) || a.Warned > len(e.warn) {
 		return tenancy.Invalid("", ErrCorrupt, "countdown to %v (warning %d at %v) does not follow the policy, which gives %v (at %v)",
 			a.Deadline, a.Warned, a.WarnAt, want.Deadline, want.WarnAt)
@@ -111,11 +111,29 @@ func (e *Engine) countdown(a *Account) time.Time {
 
 // rearm sets the account's deadline and its next warning after any change.
 // Warnings already sent count only for the deadline they were about.
+// The next warning follows from the deadline and the warnings sent, so
+// when the deadline stays it stays too (Check verifies it with arm).
 func (e *Engine) rearm(a *Account) {
+	target := e.countdown(a)
+	if target.Equal(a.Deadline) {
+		return
+	}
+	a.Deadline, a.Warned = target, 0
+	e.warnNext(a)
+}
+
+// arm sets the account's deadline and computes its next warning afresh.
+func (e *Engine) arm(a *Account) {
 	target := e.countdown(a)
 	if !target.Equal(a.Deadline) {
 		a.Deadline, a.Warned = target, 0
 	}
+	e.warnNext(a)
+}
+
+// warnNext sets when the next warning about a.Deadline is due.
+func (e *Engine) warnNext(a *Account) {
+	target := a.Deadline
 	a.WarnAt = time.Time{}
 	if !target.IsZero() && a.Warned < len(e.warn) {
 		a.WarnAt = target.AddDate(0, 0, -e.warn[a.Warned])
@@ -135,30 +153,41 @@ func (e *Engine) rearm(a *Account) {
 // now outside the times the library keeps (tenancy.CheckTime) with
 // tenancy.ErrInvalid; either way a is returned as it was.
 func (e *Engine) Advance(a Account, now time.Time, dst []Effect) (Account, []Effect, error) {
+	dst, err := e.AdvanceTo(&a, now, dst)
+	return a, dst, err
+}
+
+// AdvanceTo is Advance in place: it moves *a to now and appends the
+// effects to dst. On an error *a is as it was. A sweeper that keeps its
+// accounts in a slice or behind pointers calls it to advance each one
+// without copying it; when nothing is due it reads three times and
+// writes nothing.
+func (e *Engine) AdvanceTo(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
 	// The fast path: nothing is due. A now at or after a.Updated is at or
 	// after tenancy.MinTime, a.Updated being a time the library keeps.
 	if next, ok := a.next(); (!ok || now.Before(next)) && !now.Before(a.Updated) && now.Before(tenancy.MaxTime) {
-		return a, dst, nil
+		return dst, nil
 	}
 	return e.advance(a, now, dst)
 }
 
-func (e *Engine) advance(a Account, now time.Time, dst []Effect) (Account, []Effect, error) {
+func (e *Engine) advance(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := tenancy.CheckTime(now, a.Location()); err != nil {
-		return a, dst, err
+		return dst, err
 	}
 	if now.Before(a.Updated) {
-		return a, dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
+		return dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
 	}
-	orig, n := a, len(dst)
+	orig, n := *a, len(dst)
 	for {
 		next, ok := a.next()
 		if !ok || next.After(now) || a.Stage == StageDeleted {
-			return a, dst, nil
+			return dst, nil
 		}
 		var err error
-		if dst, err = e.fire(&a, next, dst); err != nil {
-			return orig, dst[:n], err
+		if dst, err = e.fire(a, next, dst); err != nil {
+			*a = orig
+			return dst[:n], err
 		}
 	}
 }
@@ -299,43 +328,102 @@ func (e *Engine) Apply(a Account, now time.Time, cmd Command) (Account, []Effect
 // refusal it returns a and dst as they were (the bytes of dst beyond its
 // length may have been written).
 func (e *Engine) ApplyAppend(a Account, now time.Time, cmd Command, dst []Effect) (Account, []Effect, error) {
+	dst, err := e.ApplyTo(&a, now, cmd, dst)
+	return a, dst, err
+}
+
+// ApplyTo is ApplyAppend in place: it runs cmd against *a and appends the
+// effects to dst. On a refusal *a and dst are as they were.
+func (e *Engine) ApplyTo(a *Account, now time.Time, cmd Command, dst []Effect) ([]Effect, error) {
 	if cmd == nil {
-		return a, dst, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
+		return dst, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
 	}
 	if err := tenancy.CheckTime(now, a.Location()); err != nil {
-		return a, dst, err
+		return dst, err
 	}
-	// A plan command names its actor: without one there is nobody to
-	// authorize.
+	// The commands are dispatched by type, not through the interface, so
+	// that the working copy of the account stays on the stack.
+	var actor tenancy.Actor
 	switch c := cmd.(type) {
+	case Login:
+		actor = c.actor()
+	case Restore:
+		actor = c.actor()
 	case Plan:
 		if c.Cmd == nil {
-			return a, dst, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+			return dst, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
 		}
+		actor = c.actor()
 	case HeadPlan:
+		// A plan command names its actor: without one there is nobody
+		// to authorize.
 		if c.Cmd == nil {
-			return a, dst, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
+			return dst, tenancy.Refuse("", tenancy.ErrInvalid, "no plan command")
 		}
+		actor = c.actor()
+	case AddUser:
+		actor = c.actor()
+	case DismissUser:
+		actor = c.actor()
+	case Delete:
+		actor = c.actor()
+	case SetBlock:
+		actor = c.actor()
+	case LiftBlock:
+		actor = c.actor()
+	case JoinNetwork:
+		actor = c.actor()
+	case LeaveNetwork:
+		actor = c.actor()
+	default:
+		// Only a type that embeds one of the commands gets here. (The
+		// message leaves the type out so that cmd does not escape.)
+		return dst, tenancy.Refuse("", tenancy.ErrInvalid, "not a command of package lifecycle itself")
 	}
-	t, effs, err := e.Advance(a, now, dst)
+	t := *a
+	effs, err := e.AdvanceTo(&t, now, dst)
 	if err != nil {
-		return a, dst, err
+		return dst, err
 	}
 	if t.Stage == StageDeleted {
-		return a, dst, tenancy.Refuse("LIFE-05", ErrDeleted, "account %s was deleted on %s; nothing can bring it back", a.ID, t.Updated.Format(time.DateOnly))
+		return dst, tenancy.Refuse("LIFE-05", ErrDeleted, "account %s was deleted on %s; nothing can bring it back", a.ID, t.Updated.Format(time.DateOnly))
 	}
-	role, err := t.roleOf(cmd.actor())
+	role, err := t.roleOf(actor)
 	if err != nil {
-		return a, dst, err
+		return dst, err
 	}
 	now = now.In(t.Location())
-	effs, err = cmd.run(e, &t, role, now, effs)
+	switch c := cmd.(type) {
+	case Login:
+		effs, err = c.run(e, &t, role, now, effs)
+	case Restore:
+		effs, err = c.run(e, &t, role, now, effs)
+	case Plan:
+		effs, err = c.run(e, &t, role, now, effs)
+	case HeadPlan:
+		effs, err = c.run(e, &t, role, now, effs)
+	case AddUser:
+		effs, err = c.run(e, &t, role, now, effs)
+	case DismissUser:
+		effs, err = c.run(e, &t, role, now, effs)
+	case Delete:
+		effs, err = c.run(e, &t, role, now, effs)
+	case SetBlock:
+		effs, err = c.run(e, &t, role, now, effs)
+	case LiftBlock:
+		effs, err = c.run(e, &t, role, now, effs)
+	case JoinNetwork:
+		effs, err = c.run(e, &t, role, now, effs)
+	case LeaveNetwork:
+		effs, err = c.run(e, &t, role, now, effs)
+	}
 	if err != nil {
-		return a, dst, err
+		return dst, err
 	}
 	t.Updated = now
 	e.rearm(&t)
-	return t, effs, nil
+	*a = t
+	return effs, nil
 }
 
 // Authorize returns the role actor holds in a, or the PLAN-02 refusal: the

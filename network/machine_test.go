@@ -1833,7 +1833,8 @@ func (w *nmWorld) jump(t *rapid.T) {
 			w.now = next
 		}
 		for _, id := range w.ids {
-			if d, ok := w.accs[id].NextDeadline(); ok && w.accs[id].Stage != lifecycle.StageDeleted && !d.After(next) {
+			acc := w.accs[id]
+			if d, ok := acc.NextDeadline(); ok && acc.Stage != lifecycle.StageDeleted && !d.After(next) {
 				w.bringUp(t, id, next)
 			}
 		}

@@ -155,7 +155,10 @@ func (s Subscription) Paying() bool { return s.Status == StatusActive || s.Statu
 // itself (a trial or period end, or grace running out), and false when it
 // has none (on free). A service indexes this one timestamp per account and
 // calls Engine.Advance when it comes.
-func (s Subscription) NextDeadline() (time.Time, bool) {
+//
+// Its receiver is a pointer, unlike Subscription's other methods, so that
+// reading it does not copy the subscription.
+func (s *Subscription) NextDeadline() (time.Time, bool) {
 	switch s.Status {
 	case StatusTrial, StatusActive:
 		return s.End, true
