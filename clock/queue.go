@@ -238,6 +238,32 @@ func (q *Queue[K]) Due(now time.Time, dst []K) []K {
 	return dst
 }
 
+// Sweep hands each key due at now to fn, earliest first, and keeps it at
+// the deadline fn returns, or takes it out when fn returns false. It is
+// Due followed by Schedule for every key, without their cost: the key
+// stays where it is in the index and its entry moves down the heap from
+// the top, once. fn must not call the queue's other methods.
+//
+// A key that fn keeps at a deadline at or before now is due again and is
+// handed over again in the same call; Sweep hands over at most Len keys
+// per call, so it returns even when fn keeps every key at now. It returns
+// how many keys it handed over.
+func (q *Queue[K]) Sweep(now time.Time, fn func(key K) (next time.Time, keep bool)) int {
+	s := now.Unix()
+	n, limit := 0, len(q.heap)
+	for n < limit && len(q.heap) > 0 && int64(q.heap[0].at) <= s {
+		n++
+		next, keep := fn(q.keys[q.heap[0].id])
+		if !keep {
+			q.removeAt(0)
+			continue
+		}
+		q.heap[0].at = seconds(next)
+		q.down(0)
+	}
+	return n
+}
+
 // removeAt takes the entry at heap index i out and frees its id.
 func (q *Queue[K]) removeAt(i int) {
 	id := q.heap[i].id

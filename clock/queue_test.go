@@ -63,6 +63,49 @@ func TestQueueAgainstModel(t *testing.T) {
 					delete(model, k)
 				}
 			},
+			"sweep": func(t *rapid.T) {
+				// Sweep hands over exactly the due keys, in deadline
+				// order, each once unless it is kept at or before now;
+				// a kept key moves to the deadline fn returns, a
+				// dropped one is gone.
+				now := rapid.Int64Range(0, 1000).Draw(t, "now")
+				var want []int
+				for k, n := range model {
+					if n <= now {
+						want = append(want, k)
+					}
+				}
+				limit := q.Len()
+				var got []int
+				last := int64(-1) // the deadline of the key handed last
+				handed := q.Sweep(at(now), func(k int) (time.Time, bool) {
+					n, ok := model[k]
+					if !ok || n > now {
+						t.Fatalf("Sweep handed %d, due at %d, at %d", k, n, now)
+					}
+					if n < last {
+						t.Fatalf("Sweep handed %d (due %d) after a key due %d: out of order", k, n, last)
+					}
+					last = n
+					got = append(got, k)
+					if rapid.Bool().Draw(t, "keep") {
+						// Later than now, or (rarely) at now again.
+						n := rapid.Int64Range(now, 1100).Draw(t, "next")
+						model[k] = n
+						return at(n), true
+					}
+					delete(model, k)
+					return time.Time{}, false
+				})
+				if handed != len(got) || handed > limit {
+					t.Fatalf("Sweep reported %d keys, handed %d, limit %d", handed, len(got), limit)
+				}
+				for _, k := range want {
+					if !slices.Contains(got, k) && handed < limit {
+						t.Fatalf("Sweep(%d) did not hand over due key %d: %v", now, k, got)
+					}
+				}
+			},
 			"": func(t *rapid.T) {
 				if q.Len() != len(model) {
 					t.Fatalf("Len %d, want %d", q.Len(), len(model))
@@ -250,6 +293,31 @@ func BenchmarkQueue(b *testing.B) {
 			}
 			now = now.Add(time.Second)
 			dst = q.Due(now, dst[:0])
+		}
+	})
+	// One due key taken and scheduled again a day later, the sweeper's
+	// step: by Due and Schedule (the index erases and re-inserts it), and
+	// by Sweep (the entry moves down from the top, in place).
+	b.Run("due-then-schedule", func(b *testing.B) {
+		q := fill()
+		now := base
+		var dst []string
+		b.ReportAllocs()
+		for b.Loop() {
+			now = now.Add(time.Second)
+			dst = q.Due(now, dst[:0])
+			for _, k := range dst {
+				q.Schedule(k, now.Add(24*time.Hour))
+			}
+		}
+	})
+	b.Run("sweep", func(b *testing.B) {
+		q := fill()
+		now := base
+		b.ReportAllocs()
+		for b.Loop() {
+			now = now.Add(time.Second)
+			q.Sweep(now, func(string) (time.Time, bool) { return now.Add(24 * time.Hour), true })
 		}
 	})
 	b.Run("reschedule", func(b *testing.B) {
