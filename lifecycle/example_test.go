@@ -181,3 +181,38 @@ func Example_deleteAccount() {
 	// 2026-03-02 LIFE-07 purge data=CRM entries, tasks, activity stream posts, user accounts, documents, messages
 	// true LIFE-05
 }
+
+// A sweeper that keeps its accounts in a slice advances each in place and
+// reuses one effects slice: nothing is copied or allocated per account.
+func ExampleEngine_AdvanceTo() {
+	eng := lrExampleEngine()
+	created := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+	accounts := make([]lifecycle.Account, 3)
+	for i := range accounts {
+		a, err := eng.New(tenancy.AccountID(fmt.Sprintf("acct-%d", i)), "ada", "eu", time.UTC, created.AddDate(0, 0, 2*i))
+		if err != nil {
+			panic(err)
+		}
+		accounts[i] = a
+	}
+	now := created.AddDate(0, 0, 24) // 26 March
+	var effs []lifecycle.Effect
+	for i := range accounts {
+		var err error
+		if effs, err = eng.AdvanceTo(&accounts[i], now, effs[:0]); err != nil {
+			panic(err)
+		}
+		for _, e := range effs {
+			fmt.Println(accounts[i].ID, e)
+		}
+	}
+	// An administrator logs in to the first account, in place too.
+	if _, err := eng.ApplyTo(&accounts[0], now, lifecycle.Login{User: "ada"}, effs[:0]); err != nil {
+		panic(err)
+	}
+	next, _ := accounts[0].NextDeadline()
+	fmt.Println("acct-0 next:", next.Format(time.DateOnly))
+	// Output:
+	// acct-0 2026-03-25 LIFE-02 warn-suspension to=ada deadline=2026-04-01
+	// acct-0 next: 2026-04-18
+}
