@@ -248,7 +248,8 @@ type step struct {
 	// account allocates none.
 	acc0 lifecycle.Account
 	accs []lifecycle.Account
-	// lives is a buffer for the account effects of an advance.
+	// lives is a buffer for the account effects of an advance or a
+	// command, copied out at once.
 	lives [8]lifecycle.Effect
 	// ids holds each identity the step changed in s as it was (present
 	// false when it did not exist), begun the networks under a unit of
@@ -574,7 +575,7 @@ func (st *step) apply(a lifecycle.Account, cmd lifecycle.Command) (lifecycle.Acc
 	if a.Network != "" {
 		before = st.e.nets.StandingOf(a)
 	}
-	a, effs, err := st.e.lives.Apply(a, st.now, cmd)
+	a, effs, err := st.e.lives.ApplyAppend(a, st.now, cmd, st.lives[:0])
 	if err != nil {
 		return a, err
 	}
