@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -237,25 +238,53 @@ func appendRecord(dst []byte, cells []string, n *csvCounts) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		if !utf8.ValidString(c) {
-			c = strings.ToValidUTF8(c, "\uFFFD")
-			n.repaired++
+		if c == "" {
+			continue
 		}
-		prefix := n.how.risky(c)
-		if prefix {
-			n.neutralised++
-		}
-		if !strings.ContainsAny(c, ",\"\r\n") && !(first && i == 0 && !prefix && strings.HasPrefix(c, bom)) {
-			if prefix {
-				dst = append(dst, '\'')
-			}
+		// The usual cell is written as it is: none of its bytes asks for
+		// more (see csvClass), as scanCell finds eight at a time.
+		class := csvClass[c[0]]&csvLead | scanCell(c)
+		if class == 0 && (!first || i > 0) {
 			dst = append(dst, c...)
 			continue
 		}
-		dst = append(dst, '"')
+		dst = appendCell(dst, c, class, first && i == 0, n)
+	}
+	return append(dst, '\r', '\n')
+}
+
+// appendCell appends cell c, of a record being written, to dst: repaired
+// when it is not UTF-8, prefixed with an apostrophe when the policy says
+// so, and quoted when it holds a comma, a quote, a CR or an LF, or when it
+// is the first cell of the file (lead) and starts with U+FEFF. Class is
+// what csvClass says of c: csvLead of its first byte, csvQuote and
+// csvHigh of any; what it lacks is not looked for again.
+func appendCell(dst []byte, c string, class uint8, lead bool, n *csvCounts) []byte {
+	if class&csvHigh != 0 && !utf8.ValidString(c) {
+		// Only bytes of 0x80 and above are replaced: the quoting is the
+		// same, and a first byte of 0x80 or above has csvLead already.
+		c = strings.ToValidUTF8(c, "\uFFFD")
+		n.repaired++
+	}
+	prefix := class&csvLead != 0 && n.how.risky(c)
+	if prefix {
+		n.neutralised++
+	}
+	if class&csvQuote == 0 && !(lead && !prefix && strings.HasPrefix(c, bom)) {
 		if prefix {
 			dst = append(dst, '\'')
 		}
+		return append(dst, c...)
+	}
+	dst = append(dst, '"')
+	if prefix {
+		dst = append(dst, '\'')
+	}
+	if class&csvDouble == 0 {
+		dst = append(dst, c...)
+		return append(dst, '"')
+	}
+	if len(c) > 64 {
 		for {
 			j := strings.IndexByte(c, '"')
 			if j < 0 {
@@ -266,9 +295,114 @@ func appendRecord(dst []byte, cells []string, n *csvCounts) []byte {
 			c = c[j+1:]
 		}
 		dst = append(dst, c...)
-		dst = append(dst, '"')
+		return append(dst, '"')
 	}
-	return append(dst, '\r', '\n')
+	// A short cell is copied byte by byte, each quote doubled, into room
+	// made for the worst case, every byte a quote.
+	dst = slices.Grow(dst, 2*len(c)+1)
+	for i := 0; i < len(c); i++ {
+		if c[i] == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, c[i])
+	}
+	return append(dst, '"')
+}
+
+// The classes of csvClass.
+const (
+	// csvQuote is a byte that makes a field quoted: comma, quote, CR, LF.
+	csvQuote = 1 << iota
+	// csvHigh is a byte of a multi-byte UTF-8 sequence, or not UTF-8:
+	// the cell's encoding must be checked.
+	csvHigh
+	// csvLead is a first byte after which a policy might neutralise the
+	// cell: the formula characters, an apostrophe, blanks and control
+	// characters, and every byte of 0x80 and above (a formula rune or a
+	// blank beyond ASCII).
+	csvLead
+	// csvDouble is a quote, which a quoted field doubles.
+	csvDouble
+)
+
+// csvClass classifies every byte for appendRecord's fast path: a cell
+// whose first byte has no csvLead and none of whose bytes has csvQuote or
+// csvHigh is written exactly as it is, under every policy.
+var csvClass = func() (t [256]uint8) {
+	for _, b := range []byte{',', '"', '\r', '\n'} {
+		t[b] |= csvQuote
+	}
+	t['"'] |= csvDouble
+	for b := 0x80; b < 0x100; b++ {
+		t[b] |= csvHigh | csvLead
+	}
+	for b := 0; b <= ' '; b++ {
+		t[b] |= csvLead
+	}
+	for _, b := range []byte{0x7f, '=', '+', '-', '@', '\''} {
+		t[b] |= csvLead
+	}
+	return t
+}()
+
+// Masks for scanCell, which reads eight bytes as one little-endian word.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// quoteBytes has its high bits, among others, set in the bytes of x that
+// are a comma (comma), a quote (double), or one of the control characters
+// 0x08 to 0x0F (control), which are CR and LF but also tab, backspace and
+// a few more; and in no byte when x holds none of them. (Where a byte
+// matches, the subtraction borrows, and the bytes above may be marked
+// too.)
+func quoteBytes(x uint64) (comma, double, control uint64) {
+	a, b, c := x^(','*lowBits), x^('"'*lowBits), (x|0x07*lowBits)^(0x0F*lowBits)
+	return (a - lowBits) &^ a, (b - lowBits) &^ b, (c - lowBits) &^ c
+}
+
+// load64 is the little-endian word of the first eight bytes of s.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// scanCell returns the csvQuote, csvDouble and csvHigh classes of the
+// bytes of s, eight at a time. An s shorter than 8 bytes is read through
+// csvClass, as is one with a control character but no comma or quote, to
+// tell a tab from a line break.
+func scanCell(s string) uint8 {
+	if len(s) >= 8 {
+		// The last word is the last 8 bytes, overlapping the one before
+		// when len(s) is not a multiple of 8.
+		high := load64(s[len(s)-8:])
+		comma, double, control := quoteBytes(high)
+		for i := 0; i+8 < len(s); i += 8 {
+			x := load64(s[i:])
+			a, b, c := quoteBytes(x)
+			high, comma, double, control = high|x, comma|a, double|b, control|c
+		}
+		var class uint8
+		if high&highBits != 0 {
+			class |= csvHigh
+		}
+		if double&highBits != 0 {
+			class |= csvQuote | csvDouble
+		}
+		if comma&highBits != 0 {
+			class |= csvQuote
+		}
+		if control&highBits == 0 || class&csvQuote != 0 {
+			return class
+		}
+	}
+	var class uint8
+	for i := 0; i < len(s); i++ {
+		class |= csvClass[s[i]]
+	}
+	return class &^ csvLead
 }
 
 // ErrMalformed is matched by every error of the decoders ReadTable,
