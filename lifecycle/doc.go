@@ -42,6 +42,9 @@
 // service indexes; [Engine.Advance] fires everything due and appends
 // [Effect] values to a slice the caller owns; [Engine.Project] lists the
 // whole future if nobody acts; [Engine.Apply] commits nothing, so it is also
-// the preview of a command. Effects carry a stable ID, so a service that
-// executes them at least once drops repeats.
+// the preview of a command. [Engine.AdvanceTo] and [Engine.ApplyTo] do the
+// same in place, on a *Account, for a sweeper that keeps its accounts in a
+// slice: nothing is copied and, with a reused slice, nothing allocated.
+// Effects carry a stable ID, so a service that executes them at least once
+// drops repeats.
 package lifecycle
