@@ -543,7 +543,7 @@ func (st *step) advance(id tenancy.AccountID) (lifecycle.Account, error) {
 	}
 	effs := st.lives[:0]
 	if a.Network == "" {
-		if a, effs, err = st.e.lives.Advance(a, st.now, st.lives[:0]); err != nil {
+		if effs, err = st.e.lives.AdvanceTo(&a, st.now, st.lives[:0]); err != nil {
 			return a, err
 		}
 		st.life(effs)
@@ -556,7 +556,7 @@ func (st *step) advance(id tenancy.AccountID) (lifecycle.Account, error) {
 			break
 		}
 		before := st.e.nets.StandingOf(a)
-		if a, effs, err = st.e.lives.Advance(a, next, effs[:0]); err != nil {
+		if effs, err = st.e.lives.AdvanceTo(&a, next, effs[:0]); err != nil {
 			return a, err
 		}
 		st.life(effs)
@@ -575,7 +575,7 @@ func (st *step) apply(a lifecycle.Account, cmd lifecycle.Command) (lifecycle.Acc
 	if a.Network != "" {
 		before = st.e.nets.StandingOf(a)
 	}
-	a, effs, err := st.e.lives.ApplyAppend(a, st.now, cmd, st.lives[:0])
+	effs, err := st.e.lives.ApplyTo(&a, st.now, cmd, st.lives[:0])
 	if err != nil {
 		return a, err
 	}
