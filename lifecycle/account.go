@@ -106,6 +106,10 @@ type Account struct {
 // Location returns the account's time zone.
 func (a Account) Location() *time.Location { return a.Sub.Location() }
 
+// zone is Location without copying the account (the subscription keeps
+// the zone in its last change's time).
+func (a *Account) zone() *time.Location { return a.Sub.Updated.Location() }
+
 // Blocked reports whether any block is set.
 func (a Account) Blocked() bool { return len(a.Blocks) > 0 }
 

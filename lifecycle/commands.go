@@ -401,7 +401,7 @@ func (c SetBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, d
 			return nil, tenancy.Refuse("LIFE-08", tenancy.ErrInvalid, "a block scheduled at %v, %d days or more after %s, could not be stored",
 				c.At, MaxDays+1, tenancy.MaxTime.Format(time.DateOnly))
 		}
-		at := c.At.In(a.Location())
+		at := c.At.In(a.zone())
 		s := make([]Block, 0, len(a.Scheduled)+1)
 		i := 0
 		for i < len(a.Scheduled) && !a.Scheduled[i].Since.After(at) {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/internal/days"
 	"github.com/tenancykit/tenancy/plan"
 )
 
@@ -102,9 +103,9 @@ func (e *Engine) countdown(a *Account) time.Time {
 		if a.Sub.FreeSince.After(base) {
 			base = a.Sub.FreeSince
 		}
-		return base.AddDate(0, 0, e.policy.InactivityDays)
+		return days.Add(base, e.policy.InactivityDays)
 	case a.Stage == StageSuspended:
-		return a.SuspendedAt.AddDate(0, 0, e.policy.PurgeDays)
+		return days.Add(a.SuspendedAt, e.policy.PurgeDays)
 	}
 	return time.Time{}
 }
@@ -136,7 +137,7 @@ func (e *Engine) warnNext(a *Account) {
 	target := a.Deadline
 	a.WarnAt = time.Time{}
 	if !target.IsZero() && a.Warned < len(e.warn) {
-		a.WarnAt = target.AddDate(0, 0, -e.warn[a.Warned])
+		a.WarnAt = days.Add(target, -e.warn[a.Warned])
 	}
 }
 
@@ -172,7 +173,7 @@ func (e *Engine) AdvanceTo(a *Account, now time.Time, dst []Effect) ([]Effect, e
 }
 
 func (e *Engine) advance(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
-	if err := tenancy.CheckTime(now, a.Location()); err != nil {
+	if err := tenancy.CheckTime(now, a.zone()); err != nil {
 		return dst, err
 	}
 	if now.Before(a.Updated) {
@@ -228,7 +229,7 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 		a.Warned++
 		a.WarnAt = time.Time{}
 		if a.Warned < len(e.warn) {
-			a.WarnAt = a.Deadline.AddDate(0, 0, -e.warn[a.Warned])
+			a.WarnAt = days.Add(a.Deadline, -e.warn[a.Warned])
 		}
 		return dst, nil
 	}
@@ -338,7 +339,7 @@ func (e *Engine) ApplyTo(a *Account, now time.Time, cmd Command, dst []Effect) (
 	if cmd == nil {
 		return dst, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
 	}
-	if err := tenancy.CheckTime(now, a.Location()); err != nil {
+	if err := tenancy.CheckTime(now, a.zone()); err != nil {
 		return dst, err
 	}
 	// The commands are dispatched by type, not through the interface, so
@@ -392,7 +393,7 @@ func (e *Engine) ApplyTo(a *Account, now time.Time, cmd Command, dst []Effect) (
 	if err != nil {
 		return dst, err
 	}
-	now = now.In(t.Location())
+	now = now.In(t.zone())
 	switch c := cmd.(type) {
 	case Login:
 		effs, err = c.run(e, &t, role, now, effs)
