@@ -104,7 +104,7 @@ type Account struct {
 }
 
 // Location returns the account's time zone.
-func (a Account) Location() *time.Location { return a.Sub.Location() }
+func (a Account) Location() *time.Location { return a.zone() }
 
 // zone is Location without copying the account (the subscription keeps
 // the zone in its last change's time).
@@ -151,10 +151,7 @@ func (a Account) User(id tenancy.UserID) (User, bool) {
 //
 // Its receiver is a pointer, unlike Account's other methods, so that a
 // sweeper reading it for millions of accounts does not copy each one.
-func (a *Account) NextDeadline() (time.Time, bool) { return a.next() }
-
-// next is NextDeadline, for the engine's own use.
-func (a *Account) next() (time.Time, bool) {
+func (a *Account) NextDeadline() (time.Time, bool) {
 	next := a.WarnAt
 	if next.IsZero() {
 		next = a.Deadline

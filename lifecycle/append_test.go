@@ -10,6 +10,7 @@ import (
 
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/lifecycle"
+	"github.com/tenancykit/tenancy/plan"
 )
 
 // TestApplyAppend_LIFE02: ApplyAppend gives the account and effects Apply
@@ -150,5 +151,42 @@ func TestApplyTo_RefusesEmbedded(t *testing.T) {
 	}
 	if d := cmp.Diff(before, a); d != "" {
 		t.Errorf("the refusal changed the account:\n%s", d)
+	}
+}
+
+// TestAdvanceTo_FailureRestores_LIFE08: when a deadline cannot fire (here
+// the trial's end, on a subscription changed after the account, which
+// Validate refuses), AdvanceTo puts the account back as it was, the
+// scheduled block that fell before it included (LIFE-08), and returns dst
+// as it was.
+func TestAdvanceTo_FailureRestores_LIFE08(t *testing.T) {
+	eng := lrExampleEngine()
+	t0 := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+	a, err := eng.New("acme", "ada", "eu", time.UTC, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _, err = eng.Apply(a, t0, lifecycle.Plan{Cmd: plan.StartTrial{By: tenancy.Admin("ada")}}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _, err = eng.Apply(a, t0, lifecycle.SetBlock{By: tenancy.Service(), Cause: "x", At: t0.AddDate(0, 0, 2)}); err != nil {
+		t.Fatal(err)
+	}
+	end, ok := a.Sub.NextDeadline()
+	if !ok {
+		t.Fatal("no trial end")
+	}
+	a.Sub.Updated = end.Add(time.Hour) // corrupt: changed after the account
+	before := a
+	dst := make([]lifecycle.Effect, 1, 8)
+	effs, err := eng.AdvanceTo(&a, end.Add(2*time.Hour), dst)
+	if err == nil {
+		t.Fatal("the trial's end fired on a subscription changed after it")
+	}
+	if len(effs) != 1 {
+		t.Errorf("a failed advance returned %d effects, want dst's 1", len(effs))
+	}
+	if d := cmp.Diff(before, a); d != "" {
+		t.Errorf("a failed advance changed the account:\n%s", d)
 	}
 }

@@ -166,24 +166,29 @@ func (e *Engine) Advance(a Account, now time.Time, dst []Effect) (Account, []Eff
 func (e *Engine) AdvanceTo(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
 	// The fast path: nothing is due. A now at or after a.Updated is at or
 	// after tenancy.MinTime, a.Updated being a time the library keeps.
-	if next, ok := a.next(); (!ok || now.Before(next)) && !now.Before(a.Updated) && now.Before(tenancy.MaxTime) {
+	if next, ok := a.NextDeadline(); (!ok || now.Before(next)) && !now.Before(a.Updated) && now.Before(tenancy.MaxTime) {
 		return dst, nil
 	}
-	return e.advance(a, now, dst)
-}
-
-func (e *Engine) advance(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := tenancy.CheckTime(now, a.zone()); err != nil {
 		return dst, err
 	}
+	return e.catchUp(a, now, dst)
+}
+
+// catchUp fires every deadline of a up to now, a time CheckTime accepts.
+func (e *Engine) catchUp(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
 	if now.Before(a.Updated) {
 		return dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
 	}
-	orig, n := *a, len(dst)
+	var orig Account // a as it was, kept when the first deadline fires
+	n, kept := len(dst), false
 	for {
-		next, ok := a.next()
+		next, ok := a.NextDeadline()
 		if !ok || next.After(now) || a.Stage == StageDeleted {
 			return dst, nil
+		}
+		if !kept {
+			orig, kept = *a, true
 		}
 		var err error
 		if dst, err = e.fire(a, next, dst); err != nil {
@@ -227,10 +232,7 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 		dst = append(dst, e.effect(a, kind, at, Effect{To: a.Owner, Deadline: a.Deadline}))
 		// The deadline stays; only the next warning moves.
 		a.Warned++
-		a.WarnAt = time.Time{}
-		if a.Warned < len(e.warn) {
-			a.WarnAt = days.Add(a.Deadline, -e.warn[a.Warned])
-		}
+		e.warnNext(a)
 		return dst, nil
 	}
 	if a.Stage == StageActive {
@@ -382,7 +384,7 @@ func (e *Engine) ApplyTo(a *Account, now time.Time, cmd Command, dst []Effect) (
 		return dst, tenancy.Refuse("", tenancy.ErrInvalid, "not a command of package lifecycle itself")
 	}
 	t := *a
-	effs, err := e.AdvanceTo(&t, now, dst)
+	effs, err := e.catchUp(&t, now, dst) // now passed CheckTime above
 	if err != nil {
 		return dst, err
 	}
