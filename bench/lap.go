@@ -15,8 +15,8 @@ import (
 	"github.com/qmuntal/stateless"
 
 	"github.com/tenancykit/tenancy"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
-	"github.com/tenancykit/tenancy/plan"
 )
 
 // Result is what one lap computed: the three warning dates, the
@@ -66,14 +66,7 @@ type Tenancy struct {
 
 // NewTenancy returns the tenancy side.
 func NewTenancy() (*Tenancy, error) {
-	pe, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
-	if err != nil {
-		return nil, err
-	}
-	eng, err := lifecycle.NewEngine(pe, lifecycle.DefaultPolicy())
-	if err != nil {
-		return nil, err
-	}
+	eng := fleet.Default().Lives()
 	a, err := eng.New("acme", "ada", "eu", berlin, created)
 	if err != nil {
 		return nil, err

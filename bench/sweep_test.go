@@ -7,8 +7,8 @@ import (
 
 	"github.com/tenancykit/tenancy"
 	"github.com/tenancykit/tenancy/clock"
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
-	"github.com/tenancykit/tenancy/plan"
 )
 
 // sweepWorld is n free accounts in Berlin created one after another over
@@ -25,14 +25,7 @@ type sweepWorld struct {
 
 func newSweepWorld(tb testing.TB, n int) *sweepWorld {
 	tb.Helper()
-	pe, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	eng, err := lifecycle.NewEngine(pe, lifecycle.DefaultPolicy())
-	if err != nil {
-		tb.Fatal(err)
-	}
+	eng := fleet.Default().Lives()
 	const window = 30 * 24 * time.Hour
 	w := &sweepWorld{eng: eng, fresh: make([]lifecycle.Account, n), accs: make([]lifecycle.Account, n), step: window / 360}
 	for i := range w.fresh {
