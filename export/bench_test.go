@@ -39,6 +39,19 @@ func benchRows(n int) (header []string, rows iter.Seq2[[]string, error], size in
 	return header, rows, size
 }
 
+// writeBenchTable writes an archive of one table to dst: NewWriter,
+// WriteTable, Close.
+func writeBenchTable(dst io.Writer, at time.Time, opt Options, header []string, rows iter.Seq2[[]string, error]) (Manifest, error) {
+	w, err := NewWriter(dst, "acme", at, opt)
+	if err != nil {
+		return Manifest{}, err
+	}
+	if err := w.WriteTable(Contacts, header, rows); err != nil {
+		return Manifest{}, err
+	}
+	return w.Close()
+}
+
 // BenchmarkWriteTable writes one CSV category of 10,000 and of 1,000,000
 // rows to io.Discard. B/op must not grow with the rows (EXP-03: the writer
 // streams); MB/s is the CSV throughput.
@@ -54,14 +67,7 @@ func BenchmarkWriteTable(b *testing.B) {
 				b.SetBytes(size)
 				b.ReportAllocs()
 				for b.Loop() {
-					w, err := NewWriter(io.Discard, "acme", at, mode.opt)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := w.WriteTable(Contacts, header, rows); err != nil {
-						b.Fatal(err)
-					}
-					if _, err := w.Close(); err != nil {
+					if _, err := writeBenchTable(io.Discard, at, mode.opt, header, rows); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -76,14 +82,7 @@ func BenchmarkVerify(b *testing.B) {
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	header, rows, size := benchRows(100_000)
 	var buf bytes.Buffer
-	w, err := NewWriter(&buf, "acme", at, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := w.WriteTable(Contacts, header, rows); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := w.Close(); err != nil {
+	if _, err := writeBenchTable(&buf, at, Options{}, header, rows); err != nil {
 		b.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -113,14 +112,7 @@ func benchCSVLines(tb testing.TB, opt Options) [][]byte {
 	at := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	header, rows, _ := benchRows(1000)
 	var buf bytes.Buffer
-	w, err := NewWriter(&buf, "acme", at, opt)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := w.WriteTable(Contacts, header, rows); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := w.Close(); err != nil {
+	if _, err := writeBenchTable(&buf, at, opt, header, rows); err != nil {
 		tb.Fatal(err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
@@ -223,14 +215,7 @@ func BenchmarkExportVsZip(b *testing.B) {
 				b.SetBytes(size)
 				b.ReportAllocs()
 				for b.Loop() {
-					w, err := NewWriter(io.Discard, "acme", at, mode.opt)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := w.WriteTable(Contacts, header, rows); err != nil {
-						b.Fatal(err)
-					}
-					m, err := w.Close()
+					m, err := writeBenchTable(io.Discard, at, mode.opt, header, rows)
 					if err != nil {
 						b.Fatal(err)
 					}
