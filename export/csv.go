@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -284,28 +283,16 @@ func appendCell(dst []byte, c string, class uint8, lead bool, n *csvCounts) []by
 		dst = append(dst, c...)
 		return append(dst, '"')
 	}
-	if len(c) > 64 {
-		for {
-			j := strings.IndexByte(c, '"')
-			if j < 0 {
-				break
-			}
-			dst = append(dst, c[:j+1]...)
-			dst = append(dst, '"')
-			c = c[j+1:]
+	for {
+		j := strings.IndexByte(c, '"')
+		if j < 0 {
+			break
 		}
-		dst = append(dst, c...)
-		return append(dst, '"')
+		dst = append(dst, c[:j+1]...)
+		dst = append(dst, '"')
+		c = c[j+1:]
 	}
-	// A short cell is copied byte by byte, each quote doubled, into room
-	// made for the worst case, every byte a quote.
-	dst = slices.Grow(dst, 2*len(c)+1)
-	for i := 0; i < len(c); i++ {
-		if c[i] == '"' {
-			dst = append(dst, '"')
-		}
-		dst = append(dst, c[i])
-	}
+	dst = append(dst, c...)
 	return append(dst, '"')
 }
 
