@@ -41,7 +41,7 @@ var (
 // role the member holds. RoleService stands for the embedding service.
 type Command interface {
 	actor() tenancy.Actor
-	run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error)
+	run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error)
 }
 
 // Login records that a member signed in: the inactivity count restarts
@@ -184,16 +184,18 @@ func (a Account) Usable() error {
 	return nil
 }
 
-func (c Login) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c Login) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := a.Usable(); err != nil {
 		return nil, err
 	}
 	a.LastActivity = now
 	e.rearm(a)
-	return append(dst, e.effect(a, EffectActivity, now, Effect{To: c.User, Deadline: a.Deadline})), nil
+	d := e.push(&dst, a, EffectActivity, now)
+	d.To, d.Deadline = c.User, a.Deadline
+	return dst, nil
 }
 
-func (c Restore) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c Restore) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("LIFE-04", role, "restore a suspended account", tenancy.RoleAdministrator); err != nil {
 		return nil, err
 	}
@@ -205,10 +207,12 @@ func (c Restore) run(e *Engine, a *Account, role tenancy.Role, now time.Time, ds
 
 // restore ends a suspension at now: the data is intact and the inactivity
 // count restarts (LIFE-04).
-func (e *Engine) restore(a *Account, now time.Time, dst []Effect) []Effect {
+func (e *call) restore(a *Account, now time.Time, dst []Effect) []Effect {
 	a.Stage, a.SuspendedAt, a.LastActivity = StageActive, time.Time{}, now
 	e.rearm(a)
-	return append(dst, e.effect(a, EffectRestore, now, Effect{Deadline: a.Deadline}))
+	d := e.push(&dst, a, EffectRestore, now)
+	d.Deadline = a.Deadline
+	return dst
 }
 
 // ChangesPlan reports whether cmd would change the plan of an account:
@@ -256,7 +260,7 @@ func (e *Engine) CheckHeadPlan(a Account, cmd plan.Command, connected int) error
 	return tenancy.Refuse("NET-10", ErrHeadLocked, "the head's plan cannot change while %s connected: disconnect them first", branches)
 }
 
-func (c HeadPlan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c HeadPlan) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := plan.Authorize(c.Cmd); err != nil {
 		return nil, err
 	}
@@ -269,7 +273,7 @@ func (c HeadPlan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, d
 	return e.runPlan(a, c.Cmd, now, dst)
 }
 
-func (c Plan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c Plan) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	// Apply has refused a Plan without a command. PLAN-02 first: whoever may not issue the command hears so, whatever
 	// the stage.
 	if err := plan.Authorize(c.Cmd); err != nil {
@@ -282,7 +286,7 @@ func (c Plan) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst [
 }
 
 // runPlan runs an authorized plan command on a.
-func (e *Engine) runPlan(a *Account, cmd plan.Command, now time.Time, dst []Effect) ([]Effect, error) {
+func (e *call) runPlan(a *Account, cmd plan.Command, now time.Time, dst []Effect) ([]Effect, error) {
 	restores := false
 	if a.Stage == StageSuspended {
 		switch cmd.(type) {
@@ -303,7 +307,7 @@ func (e *Engine) runPlan(a *Account, cmd plan.Command, now time.Time, dst []Effe
 	return e.planEffects(a, evs, dst), nil
 }
 
-func (c AddUser) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c AddUser) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("PLAN-02", role, "add users", tenancy.RoleAdministrator); err != nil {
 		return nil, err
 	}
@@ -325,10 +329,12 @@ func (c AddUser) run(e *Engine, a *Account, role tenancy.Role, now time.Time, ds
 		users = append(users, User{ID: c.User, Role: c.Role})
 	}
 	a.Users = users
-	return append(dst, e.effect(a, EffectUserAdded, now, Effect{To: c.User})), nil
+	d := e.push(&dst, a, EffectUserAdded, now)
+	d.To = c.User
+	return dst, nil
 }
 
-func (c DismissUser) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c DismissUser) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("PLAN-02", role, "dismiss users", tenancy.RoleAdministrator); err != nil {
 		return nil, err
 	}
@@ -347,10 +353,12 @@ func (c DismissUser) run(e *Engine, a *Account, role tenancy.Role, now time.Time
 		}
 	}
 	a.Users = users
-	return append(dst, e.effect(a, EffectUserDismissed, now, Effect{To: c.User})), nil
+	d := e.push(&dst, a, EffectUserDismissed, now)
+	d.To = c.User
+	return dst, nil
 }
 
-func (c Delete) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c Delete) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("PLAN-02", role, "delete the account", tenancy.RoleAdministrator, tenancy.RoleService); err != nil {
 		return nil, err
 	}
@@ -386,7 +394,7 @@ func (e *Engine) selfService(a *Account, by tenancy.UserID) error {
 	return nil
 }
 
-func (c SetBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c SetBlock) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("LIFE-08", role, "block an account", tenancy.RoleService); err != nil {
 		return nil, err
 	}
@@ -412,10 +420,12 @@ func (c SetBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, d
 		return dst, nil
 	}
 	a.Blocks = append(append(make([]Block, 0, len(a.Blocks)+1), a.Blocks...), Block{Cause: c.Cause, Since: now})
-	return append(dst, e.effect(a, EffectBlock, now, Effect{Cause: c.Cause})), nil
+	d := e.push(&dst, a, EffectBlock, now)
+	d.Cause = c.Cause
+	return dst, nil
 }
 
-func (c LiftBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c LiftBlock) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("LIFE-08", role, "lift a block", tenancy.RoleService); err != nil {
 		return nil, err
 	}
@@ -427,7 +437,9 @@ func (c LiftBlock) run(e *Engine, a *Account, role tenancy.Role, now time.Time, 
 		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrNotFound, "account %s is not blocked for %q", a.ID, c.Cause)
 	}
 	a.Blocks = without(a.Blocks, c.Cause)
-	return append(dst, e.effect(a, EffectUnblock, now, Effect{Cause: c.Cause})), nil
+	d := e.push(&dst, a, EffectUnblock, now)
+	d.Cause = c.Cause
+	return dst, nil
 }
 
 // without returns a copy of bs without the block for cause, nil when none
@@ -445,7 +457,7 @@ func without(bs []Block, cause Cause) []Block {
 	return blocks
 }
 
-func (c JoinNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c JoinNetwork) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("NET-04", role, "record a network membership", tenancy.RoleService); err != nil {
 		return nil, err
 	}
@@ -458,10 +470,12 @@ func (c JoinNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Time
 		return nil, tenancy.Refuse("NET-04", ErrInNetwork, "account %s is already in the network of %s; it must be disconnected first", a.ID, a.Network)
 	}
 	a.Network, a.EverInNetwork = c.Head, true
-	return append(dst, e.effect(a, EffectJoinedNetwork, now, Effect{Network: c.Head})), nil
+	d := e.push(&dst, a, EffectJoinedNetwork, now)
+	d.Network = c.Head
+	return dst, nil
 }
 
-func (c LeaveNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
+func (c LeaveNetwork) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []Effect) ([]Effect, error) {
 	if err := need("NET-04", role, "record a network membership", tenancy.RoleService); err != nil {
 		return nil, err
 	}
@@ -470,7 +484,9 @@ func (c LeaveNetwork) run(e *Engine, a *Account, role tenancy.Role, now time.Tim
 	}
 	head := a.Network
 	a.Network = ""
-	return append(dst, e.effect(a, EffectLeftNetwork, now, Effect{Network: head})), nil
+	d := e.push(&dst, a, EffectLeftNetwork, now)
+	d.Network = head
+	return dst, nil
 }
 
 // ForgetIdentity deletes a user's network identity (their login and profile

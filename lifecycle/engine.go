@@ -30,6 +30,26 @@ func NewEngine(plans *plan.Engine, p Policy) (*Engine, error) {
 	return &Engine{plans: plans, policy: p, warn: p.WarningDays}, nil
 }
 
+// call is the engine for the length of one call of its exported methods:
+// the dates that call computes (a deadline and the warnings before it,
+// often across a change of offset) go through one zone cache on the
+// caller's stack, so that each span of the account's zone is looked up
+// once, not three times per date.
+type call struct {
+	*Engine
+	z days.Cache
+}
+
+// checkTime is tenancy.CheckTime(now, loc), reading the offset through the
+// call's cache: the dates computed next are then likely in the span it
+// looked up.
+func (e *call) checkTime(now time.Time, loc *time.Location) error {
+	if now.Before(tenancy.MinTime) || !now.Before(tenancy.MaxTime) || e.z.Offset(now.In(loc))%60 != 0 {
+		return tenancy.CheckTime(now, loc) // the refusal, worded in one place
+	}
+	return nil
+}
+
 // Plans returns the plan engine the lifecycle engine uses.
 func (e *Engine) Plans() *plan.Engine { return e.plans }
 
@@ -69,7 +89,8 @@ func (e *Engine) New(id tenancy.AccountID, owner tenancy.UserID, domainZone stri
 		Stage:        StageActive,
 		Updated:      now,
 	}
-	e.rearm(&a)
+	c := call{Engine: e}
+	c.rearm(&a)
 	return a, nil
 }
 
@@ -83,7 +104,8 @@ func (e *Engine) Check(a Account) error {
 		return err
 	}
 	want := a
-	e.arm(&want)
+	c := call{Engine: e}
+	c.arm(&want)
 	if !want.Deadline.Equal(a.Deadline) || !want.WarnAt.Equal(a.WarnAt) || a.Warned > len(e.warn) {
 		return tenancy.Invalid("", ErrCorrupt, "countdown to %v (warning %d at %v) does not follow the policy, which gives %v (at %v)",
 			a.Deadline, a.Warned, a.WarnAt, want.Deadline, want.WarnAt)
@@ -96,16 +118,16 @@ func (e *Engine) Check(a Account) error {
 // from the later of the last login and the drop to free (LIFE-03); its
 // deletion when suspended (LIFE-04); zero otherwise. A commercial account
 // never counts down.
-func (e *Engine) countdown(a *Account) time.Time {
+func (e *call) countdown(a *Account) time.Time {
 	switch {
 	case a.Stage == StageActive && a.Sub.Status == plan.StatusFree:
 		base := a.LastActivity
 		if a.Sub.FreeSince.After(base) {
 			base = a.Sub.FreeSince
 		}
-		return days.Add(base, e.policy.InactivityDays)
+		return e.z.Add(base, e.policy.InactivityDays)
 	case a.Stage == StageSuspended:
-		return days.Add(a.SuspendedAt, e.policy.PurgeDays)
+		return e.z.Add(a.SuspendedAt, e.policy.PurgeDays)
 	}
 	return time.Time{}
 }
@@ -114,7 +136,7 @@ func (e *Engine) countdown(a *Account) time.Time {
 // Warnings already sent count only for the deadline they were about.
 // The next warning follows from the deadline and the warnings sent, so
 // when the deadline stays it stays too (Check verifies it with arm).
-func (e *Engine) rearm(a *Account) {
+func (e *call) rearm(a *Account) {
 	target := e.countdown(a)
 	if target.Equal(a.Deadline) {
 		return
@@ -124,7 +146,7 @@ func (e *Engine) rearm(a *Account) {
 }
 
 // arm sets the account's deadline and computes its next warning afresh.
-func (e *Engine) arm(a *Account) {
+func (e *call) arm(a *Account) {
 	target := e.countdown(a)
 	if !target.Equal(a.Deadline) {
 		a.Deadline, a.Warned = target, 0
@@ -133,11 +155,11 @@ func (e *Engine) arm(a *Account) {
 }
 
 // warnNext sets when the next warning about a.Deadline is due.
-func (e *Engine) warnNext(a *Account) {
+func (e *call) warnNext(a *Account) {
 	target := a.Deadline
 	a.WarnAt = time.Time{}
 	if !target.IsZero() && a.Warned < len(e.warn) {
-		a.WarnAt = days.Add(target, -e.warn[a.Warned])
+		a.WarnAt = e.z.Add(target, -e.warn[a.Warned])
 	}
 }
 
@@ -169,14 +191,15 @@ func (e *Engine) AdvanceTo(a *Account, now time.Time, dst []Effect) ([]Effect, e
 	if next, ok := a.NextDeadline(); (!ok || now.Before(next)) && !now.Before(a.Updated) && now.Before(tenancy.MaxTime) {
 		return dst, nil
 	}
-	if err := tenancy.CheckTime(now, a.zone()); err != nil {
+	c := call{Engine: e}
+	if err := c.checkTime(now, a.zone()); err != nil {
 		return dst, err
 	}
-	return e.catchUp(a, now, dst)
+	return c.catchUp(a, now, dst)
 }
 
 // catchUp fires every deadline of a up to now, a time CheckTime accepts.
-func (e *Engine) catchUp(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
+func (e *call) catchUp(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
 	if now.Before(a.Updated) {
 		return dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
 	}
@@ -201,7 +224,7 @@ func (e *Engine) catchUp(a *Account, now time.Time, dst []Effect) ([]Effect, err
 // fire applies the account's next deadline, at. It fails only for an
 // account whose subscription changed after the account did, which Validate
 // refuses.
-func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) {
+func (e *call) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) {
 	if d, ok := a.Sub.NextDeadline(); ok && d.Equal(at) {
 		sub, evs, err := e.plans.Advance(a.Sub, at, nil)
 		if err != nil {
@@ -222,14 +245,17 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 			a.Scheduled = nil
 		}
 		a.Blocks = append(append(make([]Block, 0, len(a.Blocks)+1), a.Blocks...), b)
-		return append(dst, e.effect(a, EffectBlock, at, Effect{Cause: b.Cause})), nil
+		d := e.push(&dst, a, EffectBlock, at)
+		d.Cause = b.Cause
+		return dst, nil
 	}
 	if !a.WarnAt.IsZero() && a.WarnAt.Equal(at) {
 		kind := EffectWarnSuspension
 		if a.Stage == StageSuspended {
 			kind = EffectWarnDeletion
 		}
-		dst = append(dst, e.effect(a, kind, at, Effect{To: a.Owner, Deadline: a.Deadline}))
+		d := e.push(&dst, a, kind, at)
+		d.To, d.Deadline = a.Owner, a.Deadline
 		// The deadline stays; only the next warning moves.
 		a.Warned++
 		e.warnNext(a)
@@ -239,7 +265,9 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 		// LIFE-01: suspended and scheduled for deletion.
 		a.Stage, a.SuspendedAt = StageSuspended, at
 		e.rearm(a)
-		return append(dst, e.effect(a, EffectSuspend, at, Effect{Deadline: a.Deadline})), nil
+		d := e.push(&dst, a, EffectSuspend, at)
+		d.Deadline = a.Deadline
+		return dst, nil
 	}
 	return e.purge(a, at, "LIFE-05", dst)
 }
@@ -253,7 +281,7 @@ func (e *Engine) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) 
 // fall into grace, so a billing job that reads it charges nothing more.
 // It fails only at a time the library does not keep, which Apply and
 // Advance refuse first.
-func (e *Engine) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect) ([]Effect, error) {
+func (e *call) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect) ([]Effect, error) {
 	sub, evs, err := e.plans.End(a.Sub, at, nil)
 	if err != nil {
 		return dst, err
@@ -262,24 +290,32 @@ func (e *Engine) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effe
 	dst = e.planEffects(a, evs, dst)
 	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks, a.Scheduled, a.Network = StageDeleted, time.Time{}, time.Time{}, 0, nil, nil, ""
 	a.Updated = at
-	return append(dst, e.effect(a, EffectPurge, at, Effect{Rule: rule, Data: AllData})), nil
+	d := e.push(&dst, a, EffectPurge, at)
+	d.Rule, d.Data = rule, AllData
+	return dst, nil
 }
 
 // planEffects wraps the subscription's events as effects.
 func (e *Engine) planEffects(a *Account, evs []plan.Event, dst []Effect) []Effect {
 	for _, ev := range evs {
-		dst = append(dst, e.effect(a, EffectPlan, ev.At, Effect{Rule: ev.Rule, Plan: ev}))
+		d := e.push(&dst, a, EffectPlan, ev.At)
+		d.Plan = ev
+		if ev.Rule != "" {
+			d.Rule = ev.Rule
+		}
 	}
 	return dst
 }
 
-// effect completes d into an effect of kind k on a at time at.
-func (e *Engine) effect(a *Account, k EffectKind, at time.Time, d Effect) Effect {
+// push appends to *dst an effect of kind k on a at time at, under the
+// kind's rule, and returns it for the caller to fill in the fields the kind
+// uses. The effect is written where it lies in *dst, not built and copied:
+// an Effect is several hundred bytes.
+func (e *Engine) push(dst *[]Effect, a *Account, k EffectKind, at time.Time) *Effect {
+	*dst = append(*dst, Effect{})
+	d := &(*dst)[len(*dst)-1]
 	a.Seq++
-	d.Kind, d.Account, d.At, d.Seq = k, a.ID, at, a.Seq
-	if d.Rule == "" {
-		d.Rule = effectRules[k]
-	}
+	d.Kind, d.Rule, d.Account, d.At, d.Seq = k, effectRules[k], a.ID, at, a.Seq
 	return d
 }
 
@@ -293,6 +329,7 @@ func (e *Engine) Project(a Account) []Effect {
 	// A free account's timeline: the warnings and action of the suspension
 	// and of the deletion.
 	out := make([]Effect, 0, 2*len(e.warn)+2)
+	c := call{Engine: e}
 	for range maxProjected {
 		next, ok := a.NextDeadline()
 		if !ok || a.Stage == StageDeleted || !next.Before(tenancy.MaxTime) {
@@ -301,7 +338,7 @@ func (e *Engine) Project(a Account) []Effect {
 			break
 		}
 		var err error
-		if out, err = e.fire(&a, next, out); err != nil {
+		if out, err = c.fire(&a, next, out); err != nil {
 			break
 		}
 	}
@@ -341,7 +378,8 @@ func (e *Engine) ApplyTo(a *Account, now time.Time, cmd Command, dst []Effect) (
 	if cmd == nil {
 		return dst, tenancy.Refuse("", tenancy.ErrInvalid, "no command")
 	}
-	if err := tenancy.CheckTime(now, a.zone()); err != nil {
+	c := call{Engine: e}
+	if err := c.checkTime(now, a.zone()); err != nil {
 		return dst, err
 	}
 	// The commands are dispatched by type, not through the interface, so
@@ -384,7 +422,7 @@ func (e *Engine) ApplyTo(a *Account, now time.Time, cmd Command, dst []Effect) (
 		return dst, tenancy.Refuse("", tenancy.ErrInvalid, "not a command of package lifecycle itself")
 	}
 	t := *a
-	effs, err := e.catchUp(&t, now, dst) // now passed CheckTime above
+	effs, err := c.catchUp(&t, now, dst) // now passed CheckTime above
 	if err != nil {
 		return dst, err
 	}
@@ -396,35 +434,35 @@ func (e *Engine) ApplyTo(a *Account, now time.Time, cmd Command, dst []Effect) (
 		return dst, err
 	}
 	now = now.In(t.zone())
-	switch c := cmd.(type) {
+	switch x := cmd.(type) {
 	case Login:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case Restore:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case Plan:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case HeadPlan:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case AddUser:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case DismissUser:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case Delete:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case SetBlock:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case LiftBlock:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case JoinNetwork:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	case LeaveNetwork:
-		effs, err = c.run(e, &t, role, now, effs)
+		effs, err = x.run(&c, &t, role, now, effs)
 	}
 	if err != nil {
 		return dst, err
 	}
 	t.Updated = now
-	e.rearm(&t)
+	c.rearm(&t)
 	*a = t
 	return effs, nil
 }

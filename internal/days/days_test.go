@@ -56,8 +56,42 @@ func TestAdd_LIFE02(t *testing.T) {
 		}
 		at := time.Unix(sec, rapid.Int64Range(0, 999_999_999).Draw(rt, "nsec")).In(loc)
 		n := rapid.IntRange(-3700, 3700).Draw(rt, "days")
-		if got, want := days.Add(at, n), at.AddDate(0, 0, n); !same(got, want) {
+		var c days.Cache
+		if got, want := c.Add(at, n), at.AddDate(0, 0, n); !same(got, want) {
 			rt.Fatalf("Add(%v, %d) = %v, AddDate gives %v", at, n, got, want)
+		}
+	})
+}
+
+// TestCache_LIFE02: invariant: one Cache used for a whole sequence of
+// dates, in zones that change from one date to the next, gives what
+// AddDate gives for each (Add) and what Zone gives for each offset
+// (Offset): what it remembers of one zone or one span never leaks into
+// another. A command computes its deadline and warnings (LIFE-01, LIFE-02,
+// LIFE-04) through one Cache this way.
+func TestCache_LIFE02(t *testing.T) {
+	locs := locations(t)
+	near0, near1 := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	rapid.Check(t, func(rt *rapid.T) {
+		var c days.Cache
+		at := time.Unix(rapid.Int64Range(near0, near1).Draw(rt, "start"), 0)
+		for range rapid.IntRange(1, 40).Draw(rt, "dates") {
+			if rapid.IntRange(0, 4).Draw(rt, "move") == 0 {
+				// Now and then another zone, or a jump in time.
+				at = time.Unix(rapid.Int64Range(near0, near1).Draw(rt, "jump"), 0)
+			}
+			loc := locs[rapid.IntRange(0, len(locs)-1).Draw(rt, "zone")%3]
+			if rapid.IntRange(0, 9).Draw(rt, "other-zone") == 0 {
+				loc = rapid.SampledFrom(locs).Draw(rt, "zone")
+			}
+			at = at.Add(time.Duration(rapid.Int64Range(-90*24*3600, 90*24*3600).Draw(rt, "step")) * time.Second).In(loc)
+			if _, want := at.Zone(); c.Offset(at) != want {
+				rt.Fatalf("Offset(%v) = %d, Zone gives %d", at, c.Offset(at), want)
+			}
+			n := rapid.IntRange(-60, 60).Draw(rt, "days")
+			if got, want := c.Add(at, n), at.AddDate(0, 0, n); !same(got, want) {
+				rt.Fatalf("Add(%v, %d) = %v, AddDate gives %v", at, n, got, want)
+			}
 		}
 	})
 }
@@ -80,10 +114,11 @@ func TestAdd_Transitions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var cache days.Cache // one for the zone, so that most offsets come from it
 		for n := -40; n <= 40; n++ {
 			for m := range 48 {
 				x := c.at.Add(time.Duration(m) * 30 * time.Minute).In(loc)
-				if got, want := days.Add(x, n), x.AddDate(0, 0, n); !same(got, want) {
+				if got, want := cache.Add(x, n), x.AddDate(0, 0, n); !same(got, want) {
 					t.Fatalf("Add(%v, %d) = %v, AddDate gives %v", x, n, got, want)
 				}
 			}
@@ -113,9 +148,16 @@ func BenchmarkAdd(b *testing.B) {
 				sink = c.at.AddDate(0, 0, c.n)
 			}
 		})
-		b.Run(c.name+"/Add", func(b *testing.B) {
+		b.Run(c.name+"/Add-empty", func(b *testing.B) {
 			for b.Loop() {
-				sink = days.Add(c.at, c.n)
+				var cache days.Cache
+				sink = cache.Add(c.at, c.n)
+			}
+		})
+		b.Run(c.name+"/Add-warm", func(b *testing.B) {
+			var cache days.Cache
+			for b.Loop() {
+				sink = cache.Add(c.at, c.n)
 			}
 		})
 	}
