@@ -10,7 +10,7 @@ import (
 
 // benchAccount returns an engine and a free account created on 10 March 2026
 // in Berlin, counting down to its suspension.
-func benchAccount(b *testing.B) (*lifecycle.Engine, lifecycle.Account, time.Time) {
+func benchAccount(b testing.TB) (*lifecycle.Engine, lifecycle.Account, time.Time) {
 	b.Helper()
 	pe, err := plan.NewEngine(plan.DefaultCatalog(), plan.DefaultPolicy())
 	if err != nil {

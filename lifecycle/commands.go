@@ -190,7 +190,8 @@ func (c Login) run(e *call, a *Account, role tenancy.Role, now time.Time, dst []
 	}
 	a.LastActivity = now
 	e.rearm(a)
-	d := e.push(&dst, a, EffectActivity, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectActivity, now)
 	d.To, d.Deadline = c.User, a.Deadline
 	return dst, nil
 }
@@ -210,7 +211,8 @@ func (c Restore) run(e *call, a *Account, role tenancy.Role, now time.Time, dst 
 func (e *call) restore(a *Account, now time.Time, dst []Effect) []Effect {
 	a.Stage, a.SuspendedAt, a.LastActivity = StageActive, time.Time{}, now
 	e.rearm(a)
-	d := e.push(&dst, a, EffectRestore, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectRestore, now)
 	d.Deadline = a.Deadline
 	return dst
 }
@@ -329,7 +331,8 @@ func (c AddUser) run(e *call, a *Account, role tenancy.Role, now time.Time, dst 
 		users = append(users, User{ID: c.User, Role: c.Role})
 	}
 	a.Users = users
-	d := e.push(&dst, a, EffectUserAdded, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectUserAdded, now)
 	d.To = c.User
 	return dst, nil
 }
@@ -353,7 +356,8 @@ func (c DismissUser) run(e *call, a *Account, role tenancy.Role, now time.Time, 
 		}
 	}
 	a.Users = users
-	d := e.push(&dst, a, EffectUserDismissed, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectUserDismissed, now)
 	d.To = c.User
 	return dst, nil
 }
@@ -420,7 +424,8 @@ func (c SetBlock) run(e *call, a *Account, role tenancy.Role, now time.Time, dst
 		return dst, nil
 	}
 	a.Blocks = append(append(make([]Block, 0, len(a.Blocks)+1), a.Blocks...), Block{Cause: c.Cause, Since: now})
-	d := e.push(&dst, a, EffectBlock, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectBlock, now)
 	d.Cause = c.Cause
 	return dst, nil
 }
@@ -437,7 +442,8 @@ func (c LiftBlock) run(e *call, a *Account, role tenancy.Role, now time.Time, ds
 		return nil, tenancy.Refuse("LIFE-08", tenancy.ErrNotFound, "account %s is not blocked for %q", a.ID, c.Cause)
 	}
 	a.Blocks = without(a.Blocks, c.Cause)
-	d := e.push(&dst, a, EffectUnblock, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectUnblock, now)
 	d.Cause = c.Cause
 	return dst, nil
 }
@@ -470,7 +476,8 @@ func (c JoinNetwork) run(e *call, a *Account, role tenancy.Role, now time.Time, 
 		return nil, tenancy.Refuse("NET-04", ErrInNetwork, "account %s is already in the network of %s; it must be disconnected first", a.ID, a.Network)
 	}
 	a.Network, a.EverInNetwork = c.Head, true
-	d := e.push(&dst, a, EffectJoinedNetwork, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectJoinedNetwork, now)
 	d.Network = c.Head
 	return dst, nil
 }
@@ -484,7 +491,8 @@ func (c LeaveNetwork) run(e *call, a *Account, role tenancy.Role, now time.Time,
 	}
 	head := a.Network
 	a.Network = ""
-	d := e.push(&dst, a, EffectLeftNetwork, now)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectLeftNetwork, now)
 	d.Network = head
 	return dst, nil
 }

@@ -245,7 +245,8 @@ func (e *call) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) {
 			a.Scheduled = nil
 		}
 		a.Blocks = append(append(make([]Block, 0, len(a.Blocks)+1), a.Blocks...), b)
-		d := e.push(&dst, a, EffectBlock, at)
+		var d *Effect
+		dst, d = e.push(dst, a, EffectBlock, at)
 		d.Cause = b.Cause
 		return dst, nil
 	}
@@ -254,7 +255,8 @@ func (e *call) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) {
 		if a.Stage == StageSuspended {
 			kind = EffectWarnDeletion
 		}
-		d := e.push(&dst, a, kind, at)
+		var d *Effect
+		dst, d = e.push(dst, a, kind, at)
 		d.To, d.Deadline = a.Owner, a.Deadline
 		// The deadline stays; only the next warning moves.
 		a.Warned++
@@ -265,7 +267,8 @@ func (e *call) fire(a *Account, at time.Time, dst []Effect) ([]Effect, error) {
 		// LIFE-01: suspended and scheduled for deletion.
 		a.Stage, a.SuspendedAt = StageSuspended, at
 		e.rearm(a)
-		d := e.push(&dst, a, EffectSuspend, at)
+		var d *Effect
+		dst, d = e.push(dst, a, EffectSuspend, at)
 		d.Deadline = a.Deadline
 		return dst, nil
 	}
@@ -290,7 +293,8 @@ func (e *call) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect
 	dst = e.planEffects(a, evs, dst)
 	a.Stage, a.Deadline, a.WarnAt, a.Warned, a.Blocks, a.Scheduled, a.Network = StageDeleted, time.Time{}, time.Time{}, 0, nil, nil, ""
 	a.Updated = at
-	d := e.push(&dst, a, EffectPurge, at)
+	var d *Effect
+	dst, d = e.push(dst, a, EffectPurge, at)
 	d.Rule, d.Data = rule, AllData
 	return dst, nil
 }
@@ -298,7 +302,8 @@ func (e *call) purge(a *Account, at time.Time, rule tenancy.RuleID, dst []Effect
 // planEffects wraps the subscription's events as effects.
 func (e *Engine) planEffects(a *Account, evs []plan.Event, dst []Effect) []Effect {
 	for _, ev := range evs {
-		d := e.push(&dst, a, EffectPlan, ev.At)
+		var d *Effect
+		dst, d = e.push(dst, a, EffectPlan, ev.At)
 		d.Plan = ev
 		if ev.Rule != "" {
 			d.Rule = ev.Rule
@@ -307,16 +312,16 @@ func (e *Engine) planEffects(a *Account, evs []plan.Event, dst []Effect) []Effec
 	return dst
 }
 
-// push appends to *dst an effect of kind k on a at time at, under the
-// kind's rule, and returns it for the caller to fill in the fields the kind
-// uses. The effect is written where it lies in *dst, not built and copied:
-// an Effect is several hundred bytes.
-func (e *Engine) push(dst *[]Effect, a *Account, k EffectKind, at time.Time) *Effect {
-	*dst = append(*dst, Effect{})
-	d := &(*dst)[len(*dst)-1]
+// push appends to dst an effect of kind k on a at time at, under the
+// kind's rule, and returns dst and the effect, for the caller to fill in
+// the fields the kind uses. The effect is written where it lies in dst,
+// not built and copied: an Effect is several hundred bytes.
+func (e *Engine) push(dst []Effect, a *Account, k EffectKind, at time.Time) ([]Effect, *Effect) {
+	dst = append(dst, Effect{})
+	d := &dst[len(dst)-1]
 	a.Seq++
 	d.Kind, d.Rule, d.Account, d.At, d.Seq = k, effectRules[k], a.ID, at, a.Seq
-	return d
+	return dst, d
 }
 
 // Project returns every effect that will happen to a after its last change
