@@ -153,4 +153,12 @@
 // command that cannot run (an unknown account, a time before the clock),
 // is an *[Error] naming the file and the line. The program
 // examples/scenario prints any file's transcript.
+//
+// # Writing files as you go
+//
+// A [Session] runs one command line at a time and keeps what it ran: its
+// [Session.Transcript] is a file that Run replays to the same output.
+// [Setup.Block] writes a zone, a catalog and policies as the world command
+// that sets them up. Package tenancytest builds its random scenarios this
+// way, so that a failure is a file.
 package scenario

@@ -107,6 +107,9 @@ type world struct {
 	nets  *network.Engine
 	mem   *fleet.Memory
 	out   []string
+	// happened collects the driver's effects of the block under way (not
+	// the projected ones), for a Session.
+	happened []fleet.Effect
 }
 
 // newWorld returns an empty world in UTC with the default catalog and
@@ -146,7 +149,7 @@ type handler func(w *world, a *args) error
 
 // run replays one block and returns its output.
 func (w *world) run(b Block) ([]string, error) {
-	w.out = nil
+	w.out, w.happened = nil, nil
 	a := &args{verb: b.verb, toks: b.args, input: b.Input, used: make([]bool, len(b.args))}
 	err := commands[b.verb].run(w, a)
 	var re *tenancy.RuleError
@@ -280,6 +283,7 @@ func (w *world) moveTo(t time.Time, sweep bool) error {
 	}
 	effs, err := w.mem.AdvanceTo(t, maxSteps)
 	w.effects(effs)
+	w.happened = append(w.happened, effs...)
 	if errors.Is(err, fleet.ErrLimit) {
 		return fmt.Errorf("more than %d deadlines before %s", maxSteps, w.stamp(t))
 	} else if err != nil {
@@ -297,6 +301,7 @@ func (w *world) do(cmd fleet.Command) error {
 		return err
 	}
 	w.effects(r.Effects)
+	w.happened = append(w.happened, r.Effects...)
 	return nil
 }
 

@@ -183,31 +183,40 @@ func (w *world) describe() {
 		ids = append(ids, string(p.ID))
 	}
 	w.printf("zone %s, %s catalog in %s: %s", w.zone, w.catalog, cat.Currency().Code, strings.Join(ids, ", "))
-	pp, lp, np := w.plans.Policy(), w.lives.Policy(), w.nets.Policy()
+	for _, l := range policyLines(w.plans.Policy(), w.lives.Policy(), w.nets.Policy()) {
+		w.printf("%s", l)
+	}
+	if !w.sweep {
+		w.printf("sweeper=off: a command catches up only the states it names; advance fires every deadline")
+	}
+}
+
+// policyLines writes the policies with the world command's own names,
+// one line per rule family: "PLAN policy: trial-days=15 ...".
+func policyLines(pp plan.Policy, lp lifecycle.Policy, np network.Policy) []string {
 	offer := ""
 	if pp.Offer != nil {
 		if o, ok := pp.Offer(plan.Subscription{}, ""); ok {
 			offer = fmt.Sprintf(" offer=%q", o)
 		}
 	}
-	w.printf("PLAN policy: trial-days=%d grace-days=%d renewal-days=%d refund=%s refund-fee=%s over-limit=%s%s",
-		pp.TrialDays, pp.GraceDays, pp.RenewalWindowDays, name(refundMethods, pp.Refund.Method), pp.Refund.Fee, name(accessLevels, pp.OverLimit), offer)
-	w.printf("PLAN billing: proration=%s change-day=%s rounding=%s upgrade=%s bounds=%s",
-		name(bases, pp.Proration.Basis), name(changeDays, pp.Proration.ChangeDayUsed), name(roundings, pp.Rounding),
-		name(anchorings, pp.Upgrade), name(boundsNames, pp.Bounds))
 	var warn []string
 	for _, d := range lp.WarningDays {
 		warn = append(warn, strconv.Itoa(d))
 	}
-	w.printf("LIFE policy: inactivity-days=%d warning-days=%s purge-days=%d deletion=%s",
-		lp.InactivityDays, strings.Join(warn, ","), lp.PurgeDays, name(deletions, lp.Deletion))
 	branches := "unlimited"
 	if np.MaxBranches > 0 {
 		branches = strconv.Itoa(np.MaxBranches)
 	}
-	w.printf("NET policy: branch-trial-days=%d network-grace-days=%d max-branches=%s", np.TrialDays, np.GraceDays, branches)
-	if !w.sweep {
-		w.printf("sweeper=off: a command catches up only the states it names; advance fires every deadline")
+	return []string{
+		fmt.Sprintf("PLAN policy: trial-days=%d grace-days=%d renewal-days=%d refund=%s refund-fee=%s over-limit=%s%s",
+			pp.TrialDays, pp.GraceDays, pp.RenewalWindowDays, name(refundMethods, pp.Refund.Method), pp.Refund.Fee, name(accessLevels, pp.OverLimit), offer),
+		fmt.Sprintf("PLAN billing: proration=%s change-day=%s rounding=%s upgrade=%s bounds=%s",
+			name(bases, pp.Proration.Basis), name(changeDays, pp.Proration.ChangeDayUsed), name(roundings, pp.Rounding),
+			name(anchorings, pp.Upgrade), name(boundsNames, pp.Bounds)),
+		fmt.Sprintf("LIFE policy: inactivity-days=%d warning-days=%s purge-days=%d deletion=%s",
+			lp.InactivityDays, strings.Join(warn, ","), lp.PurgeDays, name(deletions, lp.Deletion)),
+		fmt.Sprintf("NET policy: branch-trial-days=%d network-grace-days=%d max-branches=%s", np.TrialDays, np.GraceDays, branches),
 	}
 }
 
