@@ -100,17 +100,11 @@ type TB interface {
 // with the reason.
 func Check(t TB, c Config) {
 	t.Helper()
-	w, err := world(c)
-	if err != nil {
-		t.Fatalf("tenancytest: %v", err)
-		return
-	}
-	rapid.Check(t, func(rt *rapid.T) {
-		newRun(rt, c, w).play()
-	})
+	check(t, c, nil)
 }
 
-// check is Check with an extra invariant, for the package's own tests.
+// check is Check with an extra invariant (none when nil), for the
+// package's own tests.
 func check(t TB, c Config, extra func(r *run) error) {
 	t.Helper()
 	w, err := world(c)
