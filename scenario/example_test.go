@@ -59,3 +59,40 @@ func ExampleParse() {
 	// Output:
 	// broken.txt:2: the command has no ---- line after it
 }
+
+// A session runs one line at a time, as a program writes the scenario,
+// and hands back each line's output and the driver's effects; its
+// transcript is a file Run replays. Here a 10-day inactivity period with
+// warnings 3 and 1 days ahead (LIFE-01, LIFE-02).
+func ExampleSession() {
+	set := scenario.DefaultSetup()
+	set.Lives.InactivityDays, set.Lives.WarningDays = 10, []int{3, 1}
+	world, input, err := set.Block()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := scenario.NewSession()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range []string{world, "account bistro owner=bo at=2026-03-02T09:00", "advance 2026-03-12T09:00"} {
+		out, err := s.Do(line, input...)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		input = nil
+		if line != world {
+			fmt.Println(strings.Join(out, "\n"))
+		}
+	}
+	fmt.Println(len(s.Effects()), "effects; the last:", s.Effects()[2].Kind)
+	// Output:
+	// ok
+	// 2026-03-09 09:00 LIFE-02 bistro: warn-suspension to=bo deadline=2026-03-12
+	// 2026-03-11 09:00 LIFE-02 bistro: warn-suspension to=bo deadline=2026-03-12
+	// 2026-03-12 09:00 LIFE-01 bistro: suspend deadline=2026-04-11
+	// 3 effects; the last: life.suspend
+}
