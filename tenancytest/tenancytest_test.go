@@ -1,6 +1,7 @@
 package tenancytest_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -56,6 +57,13 @@ func TestUnusualConfigurations(t *testing.T) {
 			c.Plans.OverLimit = plan.AccessReadOnly
 			c.Networks.TrialDays, c.Networks.GraceDays = 1, 60
 		}},
+		{"a catalog of its own, in euros", func(c *tenancytest.Config) {
+			c.Catalog = new(plan.Catalog)
+			if err := json.Unmarshal([]byte(euroCatalog), c.Catalog); err != nil {
+				t.Fatal(err)
+			}
+			c.Plans.Refund = plan.RefundPolicy{Method: plan.RefundWholeMonths, Fee: decimal.RequireFromString("2.50")}
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := tenancytest.Default()
@@ -64,3 +72,13 @@ func TestUnusualConfigurations(t *testing.T) {
 		})
 	}
 }
+
+// euroCatalog is a catalog unlike the default one: four plans, prices in
+// euros with cents, a small team plan and an enterprise tier a head can
+// use (NET-01).
+const euroCatalog = `{"currency": {"code": "EUR", "minor": 2}, "plans": [
+  {"id": "gratis", "name": "Gratis", "kind": "free", "rank": 0, "limits": {"users": 3, "storage_bytes": 1000000000}, "features": ["crm"], "prices": {"monthly": "0", "annual": "0"}},
+  {"id": "probe", "name": "Probe", "kind": "trial", "rank": 0, "limits": {"users": 10, "storage_bytes": 10000000000}, "features": ["crm", "tasks"], "prices": {"monthly": "0", "annual": "0"}},
+  {"id": "team", "name": "Team", "kind": "commercial", "rank": 1, "limits": {"users": 10, "storage_bytes": 50000000000}, "features": ["crm", "tasks"], "prices": {"monthly": "9.99", "annual": "99"}},
+  {"id": "konzern", "name": "Konzern", "kind": "enterprise", "rank": 2, "limits": {"users": 500, "storage_bytes": 5000000000000}, "features": ["crm", "tasks", "reports"], "prices": {"monthly": "200", "annual": "1999.99"}}
+]}`
