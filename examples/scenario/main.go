@@ -5,6 +5,7 @@
 //	go run ./examples/scenario scenario/testdata/LIFE-01.txt
 //	go run ./examples/scenario -check my-policy.txt   # exit 1 if the output differs from the file
 //	go run ./examples/scenario                        # a short built-in demo
+//	go run ./examples/scenario -svg FILE > out.svg    # the file's accounts and networks as a timeline
 //
 // The format is described in package scenario's documentation
 // (go doc github.com/tenancykit/tenancy/scenario). Write a file with empty
@@ -19,37 +20,89 @@ import (
 	"os"
 	"strings"
 
+	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/scenario"
+	"github.com/tenancykit/tenancy/timeline"
 )
 
 func main() {
 	check := flag.Bool("check", false, "exit with status 1 when the transcript differs from the file's expected output")
+	svg := flag.Bool("svg", false, "print, instead of the transcript, an SVG timeline of what happened to every account and network and what will happen if nobody acts")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: scenario [-check] [FILE]\nprints FILE's transcript; without FILE, a built-in demo")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: scenario [-check | -svg] [FILE]\nprints FILE's transcript; without FILE, a built-in demo")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() > 1 {
+	if flag.NArg() > 1 || (*check && *svg) {
 		flag.Usage()
 		os.Exit(2)
 	}
+	if *svg {
+		os.Exit(picture(flag.Arg(0), os.Stdout, os.Stderr))
+	}
 	os.Exit(run(flag.Arg(0), *check, os.Stdout, os.Stderr))
+}
+
+// open returns the file at path, or the demo when path is empty, and its
+// name.
+func open(path string) (io.Reader, string, func(), error) {
+	if path == "" {
+		return strings.NewReader(demo), "demo", func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return f, path, func() { f.Close() }, nil
+}
+
+// picture replays the file at path (the demo when empty) command by
+// command and writes its timeline to stdout: every effect that happened,
+// and, from the scenario's last time on, every effect its accounts and
+// networks will see if nobody acts.
+func picture(path string, stdout, stderr io.Writer) int {
+	src, name, done, err := open(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "scenario:", err)
+		return 1
+	}
+	defer done()
+	f, err := scenario.Parse(src, name)
+	if err != nil {
+		fmt.Fprintln(stderr, "scenario:", err)
+		return 1
+	}
+	s, err := scenario.NewSession()
+	if err != nil {
+		fmt.Fprintln(stderr, "scenario:", err)
+		return 1
+	}
+	var history []fleet.Effect
+	for _, b := range f.Blocks {
+		if _, err := s.Do(b.Command, b.Input...); err != nil {
+			fmt.Fprintf(stderr, "scenario: %s:%d: %v\n", name, b.Line, err)
+			return 1
+		}
+		history = append(history, s.Effects()...)
+	}
+	m := s.Store()
+	t := timeline.Build(name, m.Engine(), m.States(), history, s.Now(), s.Zone())
+	if err := timeline.Write(stdout, t); err != nil {
+		fmt.Fprintln(stderr, "scenario:", err)
+		return 1
+	}
+	return 0
 }
 
 // run prints the transcript of the file at path (the demo when path is
 // empty) to stdout and problems to stderr, and returns the exit status.
 func run(path string, check bool, stdout, stderr io.Writer) int {
-	var src io.Reader = strings.NewReader(demo)
-	name := "demo"
-	if path != "" {
-		f, err := os.Open(path)
-		if err != nil {
-			fmt.Fprintln(stderr, "scenario:", err)
-			return 1
-		}
-		defer f.Close()
-		src, name = f, path
+	src, name, done, err := open(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "scenario:", err)
+		return 1
 	}
+	defer done()
 	res, err := scenario.Run(src, name)
 	fmt.Fprint(stdout, res.Transcript())
 	if err != nil {
