@@ -17,6 +17,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,10 +30,23 @@ import (
 	"github.com/tenancykit/tenancy/fleet"
 	"github.com/tenancykit/tenancy/lifecycle"
 	"github.com/tenancykit/tenancy/plan"
+	"github.com/tenancykit/tenancy/timeline"
 )
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	svg := flag.String("svg", "", "also write the accounts' timeline, as an SVG picture, to this file")
+	flag.Parse()
+	var pic io.Writer
+	if *svg != "" {
+		f, err := os.Create(*svg)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "quickstart:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		pic = f
+	}
+	if err := run(os.Stdout, pic); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
@@ -46,26 +60,42 @@ type story struct {
 	clk   clock.Clock
 	id    tenancy.AccountID
 	w     io.Writer
+	log   *[]fleet.Effect // every effect of both stories, for the picture
 	err   error
 }
 
-func run(w io.Writer) error {
-	_, err := play(w)
-	return err
+// run tells both stories to w and, when pic is not nil, draws their
+// timeline on it: what happened to each account, and what will if nobody
+// acts from the stories' last day on.
+func run(w, pic io.Writer) error {
+	store, log, err := play(w)
+	if err != nil || pic == nil {
+		return err
+	}
+	var today time.Time
+	for _, e := range log {
+		if e.At.After(today) {
+			today = e.At
+		}
+	}
+	t := timeline.Build("quickstart: acme and bistro", store.Engine(), store.States(), log, today, today.Location())
+	return timeline.Write(pic, t)
 }
 
-// play tells both stories to w and returns the store as they leave it.
-func play(w io.Writer) (*fleet.Memory, error) {
+// play tells both stories to w and returns the store as they leave it and
+// every effect of both.
+func play(w io.Writer) (*fleet.Memory, []fleet.Effect, error) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	store := fleet.NewMemory(fleet.Default())
 	mock := bclock.NewMock()
 	mock.Set(time.Date(2026, time.January, 31, 10, 0, 0, 0, berlin))
 
 	fmt.Fprintln(w, "== acme buys, upgrades and cancels")
-	acme := &story{store: store, clk: mock, id: "acme", w: w}
+	var log []fleet.Effect
+	acme := &story{store: store, clk: mock, id: "acme", w: w, log: &log}
 	acme.open("ada", berlin)
 	admin := tenancy.Admin("ada")
 	acme.do(lifecycle.Plan{Cmd: plan.StartTrial{By: admin}})
@@ -86,12 +116,12 @@ func play(w io.Writer) (*fleet.Memory, error) {
 	acme.say(fmt.Sprintf("acme is on the %s plan; its data is intact; if nobody logs in it is suspended on %s",
 		acc.Sub.Plan, acc.Deadline.Format(time.DateOnly)))
 	if acme.err != nil {
-		return store, acme.err
+		return store, log, acme.err
 	}
 
 	fmt.Fprintln(w, "\n== bistro stays free and goes idle")
 	mock.Set(time.Date(2026, time.March, 2, 9, 0, 0, 0, berlin))
-	bistro := &story{store: store, clk: mock, id: "bistro", w: w}
+	bistro := &story{store: store, clk: mock, id: "bistro", w: w, log: &log}
 	bistro.open("bo", berlin)
 	mock.Add(3 * 24 * time.Hour)
 	bistro.do(lifecycle.Login{User: "bo"})
@@ -106,7 +136,7 @@ func play(w io.Writer) (*fleet.Memory, error) {
 		bistro.advance()
 	}
 	bistro.say(fmt.Sprintf("bistro is %s; bo's network identity is kept", bistro.account().Stage))
-	return store, bistro.err
+	return store, log, bistro.err
 }
 
 func (st *story) open(owner tenancy.UserID, loc *time.Location) {
@@ -147,6 +177,7 @@ func (st *story) step(cmd fleet.Command) {
 		st.err = err
 		return
 	}
+	*st.log = append(*st.log, r.Effects...)
 	cur := st.store.Engine().Plans().Catalog().Currency()
 	for _, e := range r.Effects {
 		fmt.Fprintf(st.w, "%s  %-7s  %-27s  %s\n", e.At.Format(time.DateOnly), e.Rule, e.Kind, describe(e, cur))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/xml"
 	"io"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 // amounts; this pins the lines that carry the rules.
 func TestQuickstartTimeline(t *testing.T) {
 	var b strings.Builder
-	if err := run(&b); err != nil {
+	if err := run(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -63,7 +64,7 @@ func TestQuickstartTimeline(t *testing.T) {
 // each ID is unique, and the purge leaves bo's network identity alive
 // (LIFE-06) while bistro is deleted (LIFE-05).
 func TestQuickstartEnvelopes(t *testing.T) {
-	store, err := play(io.Discard)
+	store, _, err := play(io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,5 +87,36 @@ func TestQuickstartEnvelopes(t *testing.T) {
 	}
 	if i, ok := store.States().Identities["bo"]; !ok || !i.Live() {
 		t.Errorf("bo's network identity %+v, want it kept (LIFE-06)", i)
+	}
+}
+
+// With -svg the quickstart draws both accounts' timeline: well-formed
+// SVG, bistro's deletion (LIFE-05) as a mark that happened, and acme's
+// suspension on 31 March 2027 (LIFE-01, counted from the rollback as
+// LIFE-03 says) as one that will if nobody logs in.
+func TestQuickstartPicture(t *testing.T) {
+	var text, pic strings.Builder
+	if err := run(&text, &pic); err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(strings.NewReader(pic.String()))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the picture is not well-formed: %v", err)
+		}
+	}
+	for _, want := range []string{
+		`<g class="lane" data-lane="bistro">`,
+		`<g class="mark deletion" data-at="2026-05-04T09:00:00+02:00" data-rule="LIFE-05"`,
+		`<g class="mark suspension projected" data-at="2027-03-31T10:00:00+02:00" data-rule="LIFE-01"`,
+		`<g class="today" data-at="2027-03-01T10:00:00+01:00">`,
+	} {
+		if !strings.Contains(pic.String(), want) {
+			t.Errorf("the picture lacks %s", want)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/xml"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -76,5 +78,34 @@ func TestCheckAndErrors(t *testing.T) {
 	}
 	if code := run(dir+"/missing.txt", false, &out, &errs); code != 1 {
 		t.Errorf("a missing file: exit %d, want 1", code)
+	}
+}
+
+// With -svg the program draws the file's timeline instead of its
+// transcript: well-formed SVG with a lane per account and per network,
+// and the effects of NET-07's file, the compatibility blocks among them.
+func TestPicture(t *testing.T) {
+	var out, errs strings.Builder
+	if code := picture("../../scenario/testdata/NET-07.txt", &out, &errs); code != 0 || errs.Len() > 0 {
+		t.Fatalf("exit %d, stderr %q", code, errs.String())
+	}
+	d := xml.NewDecoder(strings.NewReader(out.String()))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the picture is not well-formed: %v", err)
+		}
+	}
+	for _, want := range []string{`data-lane="hq"`, `data-lane="lyon"`, `data-lane="network hq"`, `data-rule="NET-07" data-label="blocked lyon"`, `class="today"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the picture lacks %s", want)
+		}
+	}
+	// A malformed file is an error, not a picture.
+	if code := picture("main_test.go", &out, &errs); code != 1 || !strings.Contains(errs.String(), "main_test.go") {
+		t.Errorf("a Go file as a scenario: exit %d, stderr %q", code, errs.String())
 	}
 }
