@@ -195,28 +195,30 @@ func (e *Engine) AdvanceTo(a *Account, now time.Time, dst []Effect) ([]Effect, e
 	if err := c.checkTime(now, a.zone()); err != nil {
 		return dst, err
 	}
-	return c.catchUp(a, now, dst)
+	orig, n := *a, len(dst) // a deadline is due: something will change
+	dst, err := c.catchUp(a, now, dst)
+	if err != nil {
+		*a = orig
+		return dst[:n], err
+	}
+	return dst, nil
 }
 
 // catchUp fires every deadline of a up to now, a time CheckTime accepts.
+// On an error *a may be partly advanced: its callers work on a copy
+// (ApplyTo) or keep one to put back (AdvanceTo).
 func (e *call) catchUp(a *Account, now time.Time, dst []Effect) ([]Effect, error) {
 	if now.Before(a.Updated) {
 		return dst, tenancy.Refuse("", tenancy.ErrTimeWentBack, "%v is before the account's last change at %v", now, a.Updated)
 	}
-	var orig Account // a as it was, kept when the first deadline fires
-	n, kept := len(dst), false
 	for {
 		next, ok := a.NextDeadline()
 		if !ok || next.After(now) || a.Stage == StageDeleted {
 			return dst, nil
 		}
-		if !kept {
-			orig, kept = *a, true
-		}
 		var err error
 		if dst, err = e.fire(a, next, dst); err != nil {
-			*a = orig
-			return dst[:n], err
+			return dst, err
 		}
 	}
 }
