@@ -37,7 +37,7 @@ func TestCoverage(t *testing.T) {
 			for _, e := range r.s.Effects() {
 				seen[e.Kind+" "+string(e.Rule)]++
 			}
-			if out := r.lastOutput(); len(out) > 0 && strings.HasPrefix(out[0], "refused ") {
+			if out := r.last; refused(out) {
 				rule, _, _ := strings.Cut(strings.TrimPrefix(out[0], "refused "), ":")
 				seen["refused "+rule]++
 			}

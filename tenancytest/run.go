@@ -46,7 +46,7 @@ func world(c Config) (setup, error) {
 	if err != nil {
 		return setup{}, fmt.Errorf("the configuration cannot be set up: %w", err)
 	}
-	if len(out) > 0 && strings.HasPrefix(out[0], "refused ") {
+	if refused(out) {
 		return setup{}, fmt.Errorf("the library refuses the configuration: %s", strings.TrimPrefix(out[0], "refused "))
 	}
 	// The world the command set up must be the configuration itself.
@@ -92,7 +92,6 @@ var headKinds = map[string]bool{
 // run is one random scenario and what the checks know of its history.
 type run struct {
 	rt    *rapid.T
-	c     Config
 	set   setup
 	s     *scenario.Session
 	zone  *time.Location
@@ -108,8 +107,8 @@ type run struct {
 	deleteAt map[tenancy.AccountID]time.Time
 }
 
-func newRun(rt *rapid.T, c Config, set setup) *run {
-	return &run{rt: rt, c: c, set: set,
+func newRun(rt *rapid.T, set setup) *run {
+	return &run{rt: rt, set: set,
 		plan: map[tenancy.AccountID]plan.PlanID{}, warned: map[tenancy.AccountID]map[time.Time][]time.Time{},
 		deleteAt: map[tenancy.AccountID]time.Time{}}
 }
@@ -196,7 +195,7 @@ func (r *run) command(line string) {
 	before := r.snapshot()
 	pre := r.pre(line)
 	out := r.do(line)
-	if len(out) > 0 && strings.HasPrefix(out[0], "refused ") {
+	if refused(out) {
 		// Refusals change nothing.
 		if after := r.snapshot(); after != before {
 			r.fail("", "a refused command changed the states:\n%s", diff(before, after))
@@ -205,8 +204,8 @@ func (r *run) command(line string) {
 	r.observe(pre, line, out)
 }
 
-// lastOutput returns the output of the last block run.
-func (r *run) lastOutput() []string { return r.last }
+// refused reports whether out is a refusal's output.
+func refused(out []string) bool { return len(out) > 0 && strings.HasPrefix(out[0], "refused ") }
 
 // fail stops the scenario with the transcript so far as a scenario file.
 func (r *run) fail(rule tenancy.RuleID, format string, args ...any) {
@@ -296,7 +295,6 @@ func (r *run) pre(line string) *pre {
 // observe checks the effects of a block and the states after it.
 func (r *run) observe(p *pre, line string, out []string) {
 	r.last = out
-	refused := len(out) > 0 && strings.HasPrefix(out[0], "refused ")
 	eng := r.s.Store().Engine()
 	refunded := decimal.Zero
 	for _, e := range r.s.Effects() {
@@ -338,7 +336,7 @@ func (r *run) observe(p *pre, line string, out []string) {
 		if !q.Refund.Add(q.Retained).Equal(q.Paid) || q.Refund.IsNegative() || q.Refund.GreaterThan(q.Paid) {
 			r.fail("PLAN-07", "%s: refund %s + retained %s is not paid %s, or the refund is outside 0 to paid", p.acc, q.Refund, q.Retained, q.Paid)
 		}
-		if want := q.Refund.Add(q.Renewal); !refused && !refunded.Equal(want) {
+		if want := q.Refund.Add(q.Renewal); !refused(out) && !refunded.Equal(want) {
 			r.fail("PLAN-06", "%s: cancelled at once, refunded %s; the quote said %s (%s for the period, %s for a renewal bought early)",
 				p.acc, refunded, want, q.Refund, q.Renewal)
 		}

@@ -113,7 +113,7 @@ func check(t TB, c Config, extra func(r *run) error) {
 		return
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		r := newRun(rt, c, w)
+		r := newRun(rt, w)
 		r.extra = extra
 		r.play()
 	})
