@@ -46,9 +46,8 @@ func (s Setup) Block() (line string, input []string, err error) {
 		zone = time.UTC
 	}
 	f := []string{"world", "zone=" + zone.String()}
-	for _, l := range policyLines(s.Plans, s.Lives, s.Networks) {
-		_, kvs, _ := strings.Cut(l, ": ")
-		f = append(f, strings.ReplaceAll(kvs, "max-branches=unlimited", "max-branches=0"))
+	for _, l := range policyLines(s.Plans, s.Lives, s.Networks, "0") {
+		f = append(f, l.args)
 	}
 	if s.Catalog != nil {
 		got, err := json.MarshalIndent(s.Catalog, "", "  ")

@@ -183,17 +183,22 @@ func (w *world) describe() {
 		ids = append(ids, string(p.ID))
 	}
 	w.printf("zone %s, %s catalog in %s: %s", w.zone, w.catalog, cat.Currency().Code, strings.Join(ids, ", "))
-	for _, l := range policyLines(w.plans.Policy(), w.lives.Policy(), w.nets.Policy()) {
-		w.printf("%s", l)
+	for _, l := range policyLines(w.plans.Policy(), w.lives.Policy(), w.nets.Policy(), "unlimited") {
+		w.printf("%s: %s", l.head, l.args)
 	}
 	if !w.sweep {
 		w.printf("sweeper=off: a command catches up only the states it names; advance fires every deadline")
 	}
 }
 
-// policyLines writes the policies with the world command's own names,
-// one line per rule family: "PLAN policy: trial-days=15 ...".
-func policyLines(pp plan.Policy, lp lifecycle.Policy, np network.Policy) []string {
+// policyLine is one rule family's policy: a heading ("PLAN policy") and
+// the world command's arguments that set it ("trial-days=15 ...").
+type policyLine struct{ head, args string }
+
+// policyLines writes the policies with the world command's own names, one
+// line per rule family. No branch cap is written as unlimited: "unlimited"
+// for a reader, "0" for the world command.
+func policyLines(pp plan.Policy, lp lifecycle.Policy, np network.Policy, unlimited string) []policyLine {
 	offer := ""
 	if pp.Offer != nil {
 		if o, ok := pp.Offer(plan.Subscription{}, ""); ok {
@@ -204,19 +209,19 @@ func policyLines(pp plan.Policy, lp lifecycle.Policy, np network.Policy) []strin
 	for _, d := range lp.WarningDays {
 		warn = append(warn, strconv.Itoa(d))
 	}
-	branches := "unlimited"
+	branches := unlimited
 	if np.MaxBranches > 0 {
 		branches = strconv.Itoa(np.MaxBranches)
 	}
-	return []string{
-		fmt.Sprintf("PLAN policy: trial-days=%d grace-days=%d renewal-days=%d refund=%s refund-fee=%s over-limit=%s%s",
-			pp.TrialDays, pp.GraceDays, pp.RenewalWindowDays, name(refundMethods, pp.Refund.Method), pp.Refund.Fee, name(accessLevels, pp.OverLimit), offer),
-		fmt.Sprintf("PLAN billing: proration=%s change-day=%s rounding=%s upgrade=%s bounds=%s",
+	return []policyLine{
+		{"PLAN policy", fmt.Sprintf("trial-days=%d grace-days=%d renewal-days=%d refund=%s refund-fee=%s over-limit=%s%s",
+			pp.TrialDays, pp.GraceDays, pp.RenewalWindowDays, name(refundMethods, pp.Refund.Method), pp.Refund.Fee, name(accessLevels, pp.OverLimit), offer)},
+		{"PLAN billing", fmt.Sprintf("proration=%s change-day=%s rounding=%s upgrade=%s bounds=%s",
 			name(bases, pp.Proration.Basis), name(changeDays, pp.Proration.ChangeDayUsed), name(roundings, pp.Rounding),
-			name(anchorings, pp.Upgrade), name(boundsNames, pp.Bounds)),
-		fmt.Sprintf("LIFE policy: inactivity-days=%d warning-days=%s purge-days=%d deletion=%s",
-			lp.InactivityDays, strings.Join(warn, ","), lp.PurgeDays, name(deletions, lp.Deletion)),
-		fmt.Sprintf("NET policy: branch-trial-days=%d network-grace-days=%d max-branches=%s", np.TrialDays, np.GraceDays, branches),
+			name(anchorings, pp.Upgrade), name(boundsNames, pp.Bounds))},
+		{"LIFE policy", fmt.Sprintf("inactivity-days=%d warning-days=%s purge-days=%d deletion=%s",
+			lp.InactivityDays, strings.Join(warn, ","), lp.PurgeDays, name(deletions, lp.Deletion))},
+		{"NET policy", fmt.Sprintf("branch-trial-days=%d network-grace-days=%d max-branches=%s", np.TrialDays, np.GraceDays, branches)},
 	}
 }
 
