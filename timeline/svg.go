@@ -97,10 +97,7 @@ func layout(marks []Mark, s scale, zone *time.Location) ([]placed, int) {
 
 // draw writes the document.
 func (t Timeline) draw(b *bytes.Buffer) {
-	zone := t.Zone
-	if zone == nil {
-		zone = time.UTC
-	}
+	zone := zoneOr(t.Zone)
 	lo, hi, ok := t.span()
 	if !ok {
 		lo = time.Date(2026, 1, 1, 0, 0, 0, 0, zone)
